@@ -1,0 +1,145 @@
+using System.Text;
+using AeroGrid.Api.Meta;
+using AeroGrid.Api.Resources;
+
+namespace AeroGrid.Api.Validation;
+
+/// <summary>Validation of each kind: what the API server runs before it stores an object.</summary>
+public static class ResourceValidation
+{
+    public static IReadOnlyList<FieldError> Validate(KubernetesObject obj, ValidationPolicy policy) => obj switch
+    {
+        App app => [.. MetadataErrors(app.Metadata), .. AppSpecErrors(app.Spec, policy)],
+        Image image => [.. MetadataErrors(image.Metadata), .. ImageSpecErrors(image.Spec, policy)],
+        Namespace ns => [.. MetadataErrors(ns.Metadata)],
+        _ => [],
+    };
+
+    private static IEnumerable<FieldError> MetadataErrors(ObjectMeta metadata) =>
+        NameValidation.Dns1123LabelErrors(metadata.Name, "metadata.name")
+            .Concat(NameValidation.LabelErrors(metadata.Labels, "metadata.labels"))
+            .Concat(NameValidation.AnnotationErrors(metadata.Annotations, "metadata.annotations"));
+
+    public static IEnumerable<FieldError> AppSpecErrors(AppSpec spec, ValidationPolicy policy)
+    {
+        if (spec.Files.Count == 0)
+        {
+            yield return new("spec.files", FieldErrorReasons.Required, $"an app needs at least one file, its entrypoint ({spec.Entrypoint})");
+        }
+        if (spec.Files.Count > AppLimits.MaxFiles)
+        {
+            yield return new("spec.files", FieldErrorReasons.TooLong, $"an app may have at most {AppLimits.MaxFiles} files (has {spec.Files.Count})");
+        }
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var total = 0;
+        for (var i = 0; i < spec.Files.Count; i++)
+        {
+            var file = spec.Files[i];
+            foreach (var error in FilePathErrors(file.Path, $"spec.files[{i}].path"))
+            {
+                yield return error;
+            }
+            if (!seen.Add(file.Path))
+            {
+                yield return new($"spec.files[{i}].path", FieldErrorReasons.Duplicate, $"'{file.Path}' is listed more than once");
+            }
+            var bytes = Encoding.UTF8.GetByteCount(file.Content);
+            total += bytes + Encoding.UTF8.GetByteCount(file.Path);
+            if (bytes > AppLimits.MaxFileBytes)
+            {
+                yield return new($"spec.files[{i}].content", FieldErrorReasons.TooLong,
+                    $"'{file.Path}' is {bytes} bytes; a file may have at most {AppLimits.MaxFileBytes} bytes");
+            }
+            if (file.Path == AppDefaults.Requirements)
+            {
+                foreach (var error in RequirementsValidation.Errors(file.Content, $"spec.files[{i}].content", policy))
+                {
+                    yield return error;
+                }
+            }
+        }
+        if (total > AppLimits.MaxTotalBytes)
+        {
+            yield return new("spec.files", FieldErrorReasons.TooLong,
+                $"the files hold {total} bytes in all; an app may hold at most {AppLimits.MaxTotalBytes} bytes (a ConfigMap holds at most 1 MiB)");
+        }
+        if (string.IsNullOrEmpty(spec.Entrypoint))
+        {
+            yield return new("spec.entrypoint", FieldErrorReasons.Required, "the entrypoint names the file to run, e.g. app.py");
+        }
+        else if (spec.Files.Count > 0 && !seen.Contains(spec.Entrypoint))
+        {
+            yield return new("spec.entrypoint", FieldErrorReasons.Invalid, $"the entrypoint '{spec.Entrypoint}' is not one of the app's files");
+        }
+        else if (!spec.Entrypoint.EndsWith(".py", StringComparison.Ordinal))
+        {
+            yield return new("spec.entrypoint", FieldErrorReasons.Invalid, $"the entrypoint '{spec.Entrypoint}' must be a Python file (.py)");
+        }
+        foreach (var error in RuntimeErrors(spec.Runtime, "spec.runtime"))
+        {
+            yield return error;
+        }
+        if (spec.Replicas is < 0 or > AppLimits.MaxReplicas)
+        {
+            yield return new("spec.replicas", FieldErrorReasons.Invalid, $"replicas must be between 0 and {AppLimits.MaxReplicas} (is {spec.Replicas})");
+        }
+        if (spec.Env.Count > AppLimits.MaxEnv)
+        {
+            yield return new("spec.env", FieldErrorReasons.TooLong, $"an app may have at most {AppLimits.MaxEnv} environment variables");
+        }
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < spec.Env.Count; i++)
+        {
+            var name = spec.Env[i].Name;
+            if (!System.Text.RegularExpressions.Regex.IsMatch(name, AppLimits.EnvNamePattern))
+            {
+                yield return new($"spec.env[{i}].name", FieldErrorReasons.Invalid, $"'{name}' is not a valid variable name: use letters, digits and '_', not starting with a digit");
+            }
+            else if (name is "PORT" || name.StartsWith("AEROGRID_", StringComparison.Ordinal))
+            {
+                yield return new($"spec.env[{i}].name", FieldErrorReasons.Forbidden, $"'{name}' is set by the platform");
+            }
+            if (!names.Add(name))
+            {
+                yield return new($"spec.env[{i}].name", FieldErrorReasons.Duplicate, $"'{name}' is set more than once");
+            }
+        }
+    }
+
+    public static IEnumerable<FieldError> ImageSpecErrors(ImageSpec spec, ValidationPolicy policy) =>
+        RuntimeErrors(spec.Runtime, "spec.runtime")
+            .Concat(RequirementsValidation.Errors(spec.Requirements, "spec.requirements", policy));
+
+    private static IEnumerable<FieldError> RuntimeErrors(string runtime, string field)
+    {
+        if (!System.Text.RegularExpressions.Regex.IsMatch(runtime ?? "", AppLimits.RuntimePattern))
+        {
+            yield return new(field, FieldErrorReasons.NotSupported, $"runtime '{runtime}' is not supported; use e.g. '{AppDefaults.Runtime}'");
+        }
+    }
+
+    private static IEnumerable<FieldError> FilePathErrors(string path, string field)
+    {
+        if (string.IsNullOrEmpty(path))
+        {
+            yield return new(field, FieldErrorReasons.Required, "every file needs a path, e.g. app.py");
+            yield break;
+        }
+        if (path.Length > AppLimits.MaxPathLength)
+        {
+            yield return new(field, FieldErrorReasons.TooLong, $"a path may have at most {AppLimits.MaxPathLength} characters");
+        }
+        if (path.StartsWith('/') || path.StartsWith('\\') || (path.Length > 1 && path[1] == ':'))
+        {
+            yield return new(field, FieldErrorReasons.Invalid, $"'{path}' is absolute; paths are relative to the app, e.g. 'lib/util.py'");
+        }
+        else if (path.Split('/').Any(segment => segment is ".." or "." or ""))
+        {
+            yield return new(field, FieldErrorReasons.Invalid, $"'{path}' may not contain '..', '.' or empty segments");
+        }
+        else if (path.Any(c => char.IsControl(c) || c is '\\' or ':' or '*' or '?' or '"' or '<' or '>' or '|'))
+        {
+            yield return new(field, FieldErrorReasons.Invalid, $"'{path}' contains a character that is not allowed in a file name");
+        }
+    }
+}

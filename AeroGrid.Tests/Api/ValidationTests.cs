@@ -1,0 +1,102 @@
+using AeroGrid.Api.Resources;
+using AeroGrid.Api.Validation;
+
+namespace AeroGrid.Tests.Api;
+
+public sealed class ValidationTests
+{
+    private static App AppWith(params AppFile[] files) =>
+        new() { Metadata = new() { Name = "orders" }, Spec = new() { Files = [.. files] } };
+
+    private static readonly AppFile Main = new() { Path = "app.py", Content = "print('hi')" };
+
+    [Fact]
+    public void A_minimal_app_is_valid() =>
+        Assert.Empty(ResourceValidation.Validate(AppWith(Main), ValidationPolicy.Default));
+
+    [Theory]
+    [InlineData("Orders")]
+    [InlineData("-orders")]
+    [InlineData("orders_v2")]
+    [InlineData("a-name-that-is-far-too-long-to-be-a-dns-label-because-it-exceeds-63")]
+    public void Names_must_be_dns_1123_labels(string name)
+    {
+        var errors = ResourceValidation.Validate(AppWith(Main) with { Metadata = new() { Name = name } }, ValidationPolicy.Default);
+        Assert.Contains(errors, e => e.Field == "metadata.name");
+    }
+
+    [Theory]
+    [InlineData("/etc/passwd")]
+    [InlineData("../secret.py")]
+    [InlineData("lib/../../x.py")]
+    [InlineData("lib//x.py")]
+    [InlineData("C:\\x.py")]
+    public void File_paths_must_be_relative_and_inside_the_app(string path)
+    {
+        var errors = ResourceValidation.Validate(AppWith(Main, new AppFile { Path = path }), ValidationPolicy.Default);
+        Assert.Contains(errors, e => e.Field == "spec.files[1].path");
+    }
+
+    [Fact]
+    public void Duplicate_paths_are_refused()
+    {
+        var errors = ResourceValidation.Validate(AppWith(Main, Main), ValidationPolicy.Default);
+        Assert.Contains(errors, e => e.Reason == FieldErrorReasons.Duplicate);
+    }
+
+    [Fact]
+    public void The_total_size_is_bounded_by_what_a_configmap_holds()
+    {
+        var big = new string('x', 400 * 1024);
+        var errors = ResourceValidation.Validate(
+            AppWith(Main, new() { Path = "a.txt", Content = big }, new() { Path = "b.txt", Content = big }, new() { Path = "c.txt", Content = big }),
+            ValidationPolicy.Default);
+        Assert.Contains(errors, e => e.Field == "spec.files" && e.Reason == FieldErrorReasons.TooLong);
+    }
+
+    [Fact]
+    public void The_entrypoint_must_be_one_of_the_files()
+    {
+        var errors = ResourceValidation.Validate(AppWith(new AppFile { Path = "main.py" }), ValidationPolicy.Default);
+        Assert.Contains(errors, e => e.Field == "spec.entrypoint");
+    }
+
+    [Theory]
+    [InlineData("--index-url https://evil.example/simple")]
+    [InlineData("-i https://evil.example/simple")]
+    [InlineData("--extra-index-url=https://evil.example/simple")]
+    [InlineData("-f /tmp/wheels")]
+    [InlineData("requests @ https://evil.example/requests.whl")]
+    [InlineData("https://evil.example/pkg.tar.gz")]
+    [InlineData("./local-package")]
+    [InlineData("-e git+https://github.com/x/y.git")]
+    [InlineData("-r other.txt")]
+    public void Requirements_may_not_redirect_the_index_or_install_from_urls_or_paths(string line)
+    {
+        var errors = ResourceValidation.Validate(AppWith(Main, new() { Path = "requirements.txt", Content = line }), ValidationPolicy.Default);
+        Assert.Contains(errors, e => e.Field == "spec.files[1].content" && e.Reason == FieldErrorReasons.Forbidden);
+    }
+
+    [Fact]
+    public void The_platform_configuration_can_allow_index_options_and_direct_references()
+    {
+        var policy = new ValidationPolicy { AllowIndexOptions = true, AllowDirectReferences = true };
+        var requirements = "--index-url https://pypi.internal/simple\nrequests @ https://x.example/r.whl\n./local";
+        Assert.Empty(ResourceValidation.Validate(AppWith(Main, new() { Path = "requirements.txt", Content = requirements }), policy));
+    }
+
+    [Fact]
+    public void Ordinary_requirements_are_accepted()
+    {
+        var requirements = """
+            # pinned
+            requests==2.31.0
+            numpy>=1.26,<2  # a comment
+            uvicorn[standard]~=0.29 ; python_version >= "3.9"
+            pandas \
+              ==2.2.1
+            --prefer-binary
+            """;
+        Assert.Empty(ResourceValidation.Validate(AppWith(Main, new() { Path = "requirements.txt", Content = requirements }), ValidationPolicy.Default));
+    }
+}
