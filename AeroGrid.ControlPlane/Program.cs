@@ -1,6 +1,8 @@
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddControlPlane();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.MapControlPlane();
 app.Run();

@@ -1,0 +1,490 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AeroGrid.Api.Meta;
+using AeroGrid.Api.Resources;
+using AeroGrid.Api.Serialization;
+using AeroGrid.Api.Validation;
+using AeroGrid.ControlPlane.Api.Patching;
+using AeroGrid.ControlPlane.Storage;
+using Microsoft.Extensions.Options;
+
+namespace AeroGrid.ControlPlane.Api;
+
+/// <summary>
+/// The verbs of one resource type, with Kubernetes semantics: preconditions, the spec/status split,
+/// generation, finalizers, generateName, pruning of unknown fields and validation.
+/// </summary>
+internal sealed class ResourceHandler(ResourceStore store, TimeProvider time, IOptions<ControlPlaneOptions> options)
+{
+    private const int MaxConflictRetries = 5;
+    private const int DefaultPageLimit = 500;
+
+    public async Task<IResult> GetAsync(HttpContext http, ResourceDefinition definition, string? @namespace, string name)
+    {
+        var stored = await store.GetAsync(Key(definition, @namespace, name), http.RequestAborted)
+            ?? throw ApiError.NotFound(definition, name);
+        return TableConverter.IsRequested(http.Request)
+            ? Json(TableConverter.ToTable(definition, [stored.ToJson()], http.Request), 200)
+            : Json(stored.Json, 200);
+    }
+
+    public async Task<IResult> ListAsync(HttpContext http, ResourceDefinition definition, string? @namespace)
+    {
+        var query = http.Request.Query;
+        var selector = Selector.Parse(query["labelSelector"], query["fieldSelector"]);
+        var limit = ParseInt(query["limit"], "limit") is > 0 and var l ? l : int.MaxValue;
+        var token = ContinueToken.Parse(query["continue"]);
+        if (token is not null && token.Revision < store.CompactedRevision)
+        {
+            throw ApiError.Gone("The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.");
+        }
+        var result = await store.ListAsync(
+            definition.Plural, @namespace, token?.After, item => selector.Matches(item.ToJson()), limit, http.RequestAborted);
+        var revision = token?.Revision ?? result.Revision;
+        var items = result.Items.Select(item => item.ToJson()).ToList();
+        string? next = null;
+        if (result.Remaining > 0)
+        {
+            var last = result.Items[^1].Key;
+            next = new ContinueToken(revision, (last.Namespace, last.Name)).Encode();
+        }
+        var metadata = new JsonObject
+        {
+            ["resourceVersion"] = Revision(revision),
+            ["continue"] = next,
+            ["remainingItemCount"] = result.Remaining > 0 ? result.Remaining : null,
+        };
+        if (TableConverter.IsRequested(http.Request))
+        {
+            var table = TableConverter.ToTable(definition, items, http.Request);
+            table["metadata"] = metadata;
+            return Json(table, 200);
+        }
+        return Json(new JsonObject
+        {
+            ["apiVersion"] = definition.ApiVersion,
+            ["kind"] = definition.ListKind,
+            ["metadata"] = metadata,
+            ["items"] = new JsonArray([.. items]),
+        }, 200);
+    }
+
+    public async Task<IResult> CreateAsync(HttpContext http, ResourceDefinition definition, string? @namespace)
+    {
+        var body = await ReadObjectAsync(http);
+        CheckTypeMeta(definition, body);
+        var metadata = Metadata(body);
+        if (metadata["namespace"]?.GetValue<string>() is { } bodyNamespace && bodyNamespace != (@namespace ?? ""))
+        {
+            throw ApiError.BadRequest("the namespace of the provided object does not match the namespace sent on the request");
+        }
+        if (!string.IsNullOrEmpty(metadata["resourceVersion"]?.GetValue<string>()))
+        {
+            throw ApiError.BadRequest("resourceVersion should not be set on objects to be created");
+        }
+        var generateName = metadata["generateName"]?.GetValue<string>();
+        var explicitName = metadata["name"]?.GetValue<string>();
+        if (string.IsNullOrEmpty(explicitName) && string.IsNullOrEmpty(generateName))
+        {
+            throw ApiError.Invalid(definition, "", [new("metadata.name", FieldErrorReasons.Required, "name or generateName is required")]);
+        }
+        if (definition.Namespaced)
+        {
+            await EnsureNamespaceAcceptsAsync(@namespace!, http.RequestAborted);
+        }
+        for (var attempt = 0; ; attempt++)
+        {
+            var name = string.IsNullOrEmpty(explicitName) ? GenerateName(generateName!) : explicitName;
+            metadata["name"] = name;
+            metadata["namespace"] = @namespace;
+            metadata["uid"] = Guid.NewGuid().ToString();
+            metadata["creationTimestamp"] = Now();
+            metadata["generation"] = 1;
+            foreach (var ignored in new[] { "deletionTimestamp", "deletionGracePeriodSeconds", "managedFields", "selfLink" })
+            {
+                metadata.Remove(ignored);
+            }
+            // With a status subresource, status is the controllers' to write, never the creator's.
+            body["status"] = definition == ResourceDefinitions.Namespace ? new JsonObject { ["phase"] = "Active" } : null;
+            var obj = Normalize(definition, body, http, validate: true);
+            try
+            {
+                var stored = await store.CreateAsync(Key(definition, @namespace, name), obj, http.RequestAborted);
+                return Json(stored.Json, 201);
+            }
+            catch (StorageException e) when (e.Error == StorageError.AlreadyExists)
+            {
+                if (!string.IsNullOrEmpty(explicitName) || attempt >= MaxConflictRetries)
+                {
+                    throw ApiError.AlreadyExists(definition, name);
+                }
+            }
+        }
+    }
+
+    /// <summary>PUT of the object (spec and metadata; status ignored) or of its <c>status</c> subresource (status only).</summary>
+    public async Task<IResult> ReplaceAsync(HttpContext http, ResourceDefinition definition, string? @namespace, string name, bool status)
+    {
+        var body = await ReadObjectAsync(http);
+        CheckTypeMeta(definition, body);
+        var metadata = Metadata(body);
+        if (metadata["name"]?.GetValue<string>() is { } bodyName && bodyName != name)
+        {
+            throw ApiError.BadRequest($"the name of the object ({bodyName}) does not match the name on the URL ({name})");
+        }
+        if (metadata["namespace"]?.GetValue<string>() is { Length: > 0 } bodyNamespace && bodyNamespace != (@namespace ?? ""))
+        {
+            throw ApiError.BadRequest("the namespace of the provided object does not match the namespace sent on the request");
+        }
+        var precondition = ParseRevision(metadata["resourceVersion"]?.GetValue<string>());
+        return await UpdateAsync(http, definition, @namespace, name, precondition, _ => body, status);
+    }
+
+    public async Task<IResult> PatchAsync(HttpContext http, ResourceDefinition definition, string? @namespace, string name, bool status)
+    {
+        var contentType = http.Request.ContentType?.Split(';')[0].Trim() ?? "";
+        var patch = await ReadNodeAsync(http);
+        Func<JsonObject, JsonNode?> apply = contentType switch
+        {
+            "application/merge-patch+json" => current => JsonMergePatch.Apply(current, patch),
+            "application/json-patch+json" when patch is JsonArray operations => current => JsonPatch.Apply(current, operations),
+            "application/json-patch+json" => throw ApiError.BadRequest("a JSON patch is an array of operations"),
+            _ => throw ApiError.UnsupportedMediaType(contentType),
+        };
+        return await UpdateAsync(http, definition, @namespace, name, precondition: null, current =>
+        {
+            if (apply(current) is not JsonObject patched)
+            {
+                throw ApiError.BadRequest("the patch does not leave an object");
+            }
+            // A resourceVersion in the patch is a precondition, as in Kubernetes.
+            var wanted = ParseRevision(patched["metadata"]?["resourceVersion"]?.GetValue<string>());
+            if (wanted is not null && wanted.ToString() != current["metadata"]?["resourceVersion"]?.GetValue<string>())
+            {
+                throw ApiError.Conflict(definition, name);
+            }
+            return patched;
+        }, status);
+    }
+
+    public async Task<IResult> DeleteAsync(HttpContext http, ResourceDefinition definition, string? @namespace, string name)
+    {
+        var preconditions = http.Request.ContentLength > 0 ? (await ReadNodeAsync(http))?["preconditions"] : null;
+        var key = Key(definition, @namespace, name);
+        for (var attempt = 0; ; attempt++)
+        {
+            var current = await store.GetAsync(key, http.RequestAborted) ?? throw ApiError.NotFound(definition, name);
+            var obj = current.ToJson();
+            var metadata = Metadata(obj);
+            if (preconditions?["resourceVersion"]?.GetValue<string>() is { } rv && rv != current.ResourceVersion.ToString(CultureInfo.InvariantCulture)
+                || preconditions?["uid"]?.GetValue<string>() is { } uid && uid != metadata["uid"]?.GetValue<string>())
+            {
+                throw ApiError.Conflict(definition, name);
+            }
+            try
+            {
+                if (definition == ResourceDefinitions.Namespace)
+                {
+                    return await DeleteNamespaceAsync(http, current);
+                }
+                if (metadata["finalizers"] is JsonArray { Count: > 0 })
+                {
+                    // Finalizers hold the object: mark it, let their owners clean up and remove them.
+                    if (metadata["deletionTimestamp"] is null)
+                    {
+                        metadata["deletionTimestamp"] = Now();
+                        metadata["deletionGracePeriodSeconds"] = 0;
+                        current = await store.UpdateAsync(key, obj, current.ResourceVersion, http.RequestAborted);
+                    }
+                    return Json(current.Json, 202);
+                }
+                var deleted = await store.DeleteAsync(key, obj, current.ResourceVersion, http.RequestAborted);
+                await FinishNamespaceIfEmptyAsync(@namespace, http.RequestAborted);
+                return Json(deleted.Json, 200);
+            }
+            catch (StorageException e) when (e.Error == StorageError.Conflict && attempt < MaxConflictRetries)
+            {
+                // Changed between read and write: read again.
+            }
+        }
+    }
+
+    private async Task<IResult> UpdateAsync(
+        HttpContext http, ResourceDefinition definition, string? @namespace, string name, long? precondition,
+        Func<JsonObject, JsonObject> incoming, bool status)
+    {
+        var key = Key(definition, @namespace, name);
+        for (var attempt = 0; ; attempt++)
+        {
+            var current = await store.GetAsync(key, http.RequestAborted) ?? throw ApiError.NotFound(definition, name);
+            if (precondition is not null && precondition != current.ResourceVersion)
+            {
+                throw ApiError.Conflict(definition, name);
+            }
+            var currentJson = current.ToJson();
+            var body = incoming(current.ToJson());
+            var next = status ? WithStatus(definition, currentJson, body, http) : WithSpec(definition, currentJson, body, http);
+            try
+            {
+                return await CommitAsync(key, current, currentJson, next, http.RequestAborted);
+            }
+            catch (StorageException e) when (e.Error == StorageError.Conflict)
+            {
+                if (precondition is not null || attempt >= MaxConflictRetries)
+                {
+                    throw ApiError.Conflict(definition, name);
+                }
+            }
+            catch (StorageException e) when (e.Error == StorageError.NotFound)
+            {
+                throw ApiError.NotFound(definition, name);
+            }
+        }
+    }
+
+    private async Task<IResult> CommitAsync(ObjectKey key, StoredObject current, JsonObject currentJson, JsonObject next, CancellationToken cancellationToken)
+    {
+        var nextMetadata = Metadata(next);
+        if (nextMetadata["deletionTimestamp"] is not null && nextMetadata["finalizers"] is not JsonArray { Count: > 0 })
+        {
+            // The last finalizer is gone: the deletion completes.
+            var deleted = await store.DeleteAsync(key, next, current.ResourceVersion, cancellationToken);
+            await FinishNamespaceIfEmptyAsync(key.Namespace, cancellationToken);
+            return Json(deleted.Json, 200);
+        }
+        nextMetadata["resourceVersion"] = currentJson["metadata"]?["resourceVersion"]?.DeepClone();
+        if (JsonNode.DeepEquals(next, currentJson))
+        {
+            // No change, no new resourceVersion and no watch event: controllers can write status freely.
+            return Json(current.Json, 200);
+        }
+        var stored = await store.UpdateAsync(key, next, current.ResourceVersion, cancellationToken);
+        return Json(stored.Json, 200);
+    }
+
+    /// <summary>The main resource: everything but status and the fields the server owns.</summary>
+    private JsonObject WithSpec(ResourceDefinition definition, JsonObject current, JsonObject incoming, HttpContext http)
+    {
+        var next = (JsonObject)incoming.DeepClone();
+        var metadata = Metadata(next);
+        var currentMetadata = Metadata(current);
+        foreach (var owned in new[] { "name", "namespace", "uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation" })
+        {
+            metadata[owned] = currentMetadata[owned]?.DeepClone();
+        }
+        metadata.Remove("managedFields");
+        next["status"] = current["status"]?.DeepClone();
+        var normalized = Normalize(definition, next, http, validate: true);
+        if (currentMetadata["deletionTimestamp"] is not null)
+        {
+            var before = Strings(currentMetadata["finalizers"]);
+            var added = Strings(normalized["metadata"]?["finalizers"]).Except(before).ToList();
+            if (added.Count > 0)
+            {
+                throw ApiError.Invalid(definition, metadata["name"]!.GetValue<string>(),
+                    [new("metadata.finalizers", FieldErrorReasons.Forbidden, $"no new finalizers can be added if the object is being deleted, found new finalizers {string.Join(", ", added)}")]);
+            }
+        }
+        if (!JsonNode.DeepEquals(normalized["spec"], current["spec"]))
+        {
+            normalized["metadata"]!["generation"] = (currentMetadata["generation"]?.GetValue<long>() ?? 0) + 1;
+        }
+        return normalized;
+    }
+
+    /// <summary>The status subresource: the stored object with only its status replaced.</summary>
+    private JsonObject WithStatus(ResourceDefinition definition, JsonObject current, JsonObject incoming, HttpContext http)
+    {
+        var next = (JsonObject)current.DeepClone();
+        next["status"] = incoming["status"]?.DeepClone();
+        return Normalize(definition, next, http, validate: false);
+    }
+
+    /// <summary>
+    /// Reads the object through its C# type: unknown fields are pruned (or refused with
+    /// <c>fieldValidation=Strict</c>), defaults applied, and the kind's validation run.
+    /// </summary>
+    private JsonObject Normalize(ResourceDefinition definition, JsonObject obj, HttpContext http, bool validate)
+    {
+        var strict = string.Equals(http.Request.Query["fieldValidation"], "Strict", StringComparison.OrdinalIgnoreCase);
+        KubernetesObject typed;
+        try
+        {
+            typed = (KubernetesObject)(obj.Deserialize(definition.ClrType, strict ? ApiJson.Strict : ApiJson.Options)
+                ?? throw ApiError.BadRequest("the request body is empty"));
+        }
+        catch (JsonException e)
+        {
+            var field = e.Path?.TrimStart('$', '.') ?? "";
+            throw ApiError.BadRequest(strict && e.Message.Contains("could not be mapped", StringComparison.Ordinal)
+                ? $"strict decoding error: unknown field \"{field}\""
+                : $"the {definition.Kind} could not be read at \"{field}\": {e.Message.Split(". Path:")[0]}");
+        }
+        if (validate)
+        {
+            var errors = ResourceValidation.Validate(typed, options.Value.Validation);
+            if (errors.Count > 0)
+            {
+                throw ApiError.Invalid(definition, typed.Metadata.Name ?? "", errors);
+            }
+        }
+        return (JsonObject)JsonSerializer.SerializeToNode(typed, definition.ClrType, ApiJson.Options)!;
+    }
+
+    private async Task EnsureNamespaceAcceptsAsync(string @namespace, CancellationToken cancellationToken)
+    {
+        var stored = await store.GetAsync(Key(ResourceDefinitions.Namespace, null, @namespace), cancellationToken)
+            ?? throw ApiError.NotFound(ResourceDefinitions.Namespace, @namespace);
+        if (stored.ToJson()["metadata"]?["deletionTimestamp"] is not null)
+        {
+            throw new ApiError(403, "Forbidden", $"unable to create new content in namespace {@namespace} because it is being terminated");
+        }
+    }
+
+    /// <summary>
+    /// Deleting a tenant deletes its objects (honouring their finalizers); the namespace stays
+    /// Terminating until the last one is gone.
+    /// </summary>
+    private async Task<IResult> DeleteNamespaceAsync(HttpContext http, StoredObject current)
+    {
+        var obj = current.ToJson();
+        var metadata = Metadata(obj);
+        var @namespace = current.Key.Name;
+        if (metadata["deletionTimestamp"] is null)
+        {
+            metadata["deletionTimestamp"] = Now();
+            obj["status"] = new JsonObject { ["phase"] = "Terminating" };
+            current = await store.UpdateAsync(current.Key, obj, current.ResourceVersion, http.RequestAborted);
+        }
+        foreach (var definition in ResourceDefinitions.Custom)
+        {
+            var children = await store.ListAsync(definition.Plural, @namespace, null, _ => true, int.MaxValue, http.RequestAborted);
+            foreach (var child in children.Items)
+            {
+                try
+                {
+                    await DeleteAsync(http, definition, @namespace, child.Key.Name);
+                }
+                catch (ApiError e) when (e.Code == 404)
+                {
+                    // Gone meanwhile.
+                }
+            }
+        }
+        return await FinishNamespaceIfEmptyAsync(@namespace, http.RequestAborted) is { } deleted
+            ? Json(deleted.Json, 200)
+            : Json((await store.GetAsync(current.Key, http.RequestAborted))?.Json ?? current.Json, 202);
+    }
+
+    private async Task<StoredObject?> FinishNamespaceIfEmptyAsync(string? @namespace, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(@namespace))
+        {
+            return null;
+        }
+        var key = Key(ResourceDefinitions.Namespace, null, @namespace);
+        var stored = await store.GetAsync(key, cancellationToken);
+        if (stored is null || stored.ToJson()["metadata"]?["deletionTimestamp"] is null)
+        {
+            return null;
+        }
+        foreach (var definition in ResourceDefinitions.Custom)
+        {
+            if ((await store.ListAsync(definition.Plural, @namespace, null, _ => true, 1, cancellationToken)).Items.Count > 0)
+            {
+                return null;
+            }
+        }
+        try
+        {
+            return await store.DeleteAsync(key, stored.ToJson(), stored.ResourceVersion, cancellationToken);
+        }
+        catch (StorageException)
+        {
+            // Another request finished it first.
+            return null;
+        }
+    }
+
+    private static void CheckTypeMeta(ResourceDefinition definition, JsonObject body)
+    {
+        var kind = body["kind"]?.GetValue<string>();
+        var apiVersion = body["apiVersion"]?.GetValue<string>();
+        if ((kind is not null && kind != definition.Kind) || (apiVersion is not null && apiVersion != definition.ApiVersion))
+        {
+            throw ApiError.BadRequest($"the object is a {kind} of {apiVersion}, but this endpoint takes a {definition.Kind} of {definition.ApiVersion}");
+        }
+        body["kind"] = definition.Kind;
+        body["apiVersion"] = definition.ApiVersion;
+    }
+
+    private static JsonObject Metadata(JsonObject obj)
+    {
+        if (obj["metadata"] is JsonObject metadata)
+        {
+            return metadata;
+        }
+        if (obj["metadata"] is not null)
+        {
+            throw ApiError.BadRequest("metadata must be an object");
+        }
+        metadata = [];
+        obj["metadata"] = metadata;
+        return metadata;
+    }
+
+    private static async Task<JsonObject> ReadObjectAsync(HttpContext http) =>
+        await ReadNodeAsync(http) as JsonObject ?? throw ApiError.BadRequest("the request body must be a JSON object");
+
+    private static async Task<JsonNode?> ReadNodeAsync(HttpContext http)
+    {
+        try
+        {
+            return await JsonNode.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
+        }
+        catch (JsonException e)
+        {
+            throw ApiError.BadRequest($"the request body is not valid JSON: {e.Message}");
+        }
+    }
+
+    private static IEnumerable<string> Strings(JsonNode? array) =>
+        array is JsonArray items ? items.Select(item => item?.GetValue<string>() ?? "") : [];
+
+    private string Now() => time.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    private static string GenerateName(string prefix)
+    {
+        // Kubernetes' alphabet: no vowels (no words), no look-alikes.
+        const string Alphabet = "bcdfghjklmnpqrstvwxz2456789";
+        var suffix = string.Create(5, 0, (span, _) =>
+        {
+            for (var i = 0; i < span.Length; i++)
+            {
+                span[i] = Alphabet[RandomNumberGenerator.GetInt32(Alphabet.Length)];
+            }
+        });
+        return prefix[..Math.Min(prefix.Length, NameValidation.MaxNameLength - suffix.Length)] + suffix;
+    }
+
+    internal static ObjectKey Key(ResourceDefinition definition, string? @namespace, string name) =>
+        new(definition.Plural, definition.Namespaced ? @namespace ?? "" : "", name);
+
+    internal static long? ParseRevision(string? value) =>
+        string.IsNullOrEmpty(value) ? null
+        : long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var revision) ? revision
+        : throw ApiError.BadRequest($"invalid resource version \"{value}\"");
+
+    internal static string Revision(long revision) => revision.ToString(CultureInfo.InvariantCulture);
+
+    private static int? ParseInt(string? value, string name) =>
+        string.IsNullOrEmpty(value) ? null
+        : int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number
+        : throw ApiError.BadRequest($"{name} must be a non-negative number");
+
+    internal static IResult Json(JsonNode node, int statusCode) => Json(node.ToJsonString(), statusCode);
+
+    internal static IResult Json(string json, int statusCode) => Results.Text(json, "application/json", statusCode: statusCode);
+}

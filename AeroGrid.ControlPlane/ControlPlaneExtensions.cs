@@ -1,0 +1,46 @@
+using AeroGrid.Api.Meta;
+using AeroGrid.Api.Serialization;
+using AeroGrid.ControlPlane;
+using AeroGrid.ControlPlane.Api;
+using AeroGrid.ControlPlane.Storage;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+internal static class ControlPlaneExtensions
+{
+    /// <summary>The store, the API handlers, token validation and the background work of the control plane.</summary>
+    public static WebApplicationBuilder AddControlPlane(this WebApplicationBuilder builder)
+    {
+        builder.Services.Configure<ControlPlaneOptions>(builder.Configuration.GetSection(ControlPlaneOptions.SectionName));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<WatchHub>();
+        builder.Services.AddSingleton<ResourceStore>();
+        builder.Services.AddSingleton<ResourceHandler>();
+        builder.Services.AddSingleton<WatchHandler>();
+        builder.Services.AddHostedService<TenantSeeder>();
+        builder.Services.AddHostedService<CompactionService>();
+        builder.Services.AddAeroGridAuthentication(builder.Configuration, (http, reason) =>
+            http.Response.WriteAsJsonAsync(ApiError.Unauthorized(reason).ToStatus(), ApiJson.Options, "application/json"));
+        return builder;
+    }
+
+    public static WebApplication MapControlPlane(this WebApplication app)
+    {
+        app.UseExceptionHandler(failed => failed.Run(http =>
+            // Never a stack trace: the details are in the log.
+            http.Response.WriteAsJsonAsync(
+                new ApiError(500, "InternalError", "an internal error occurred; the server log has the details").ToStatus(),
+                ApiJson.Options, "application/json")));
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapDiscoveryApi();
+        app.MapResourceApi();
+        foreach (var path in new[] { "/healthz", "/readyz", "/livez" })
+        {
+            app.MapGet(path, () => "ok");
+        }
+        app.MapFallback((HttpContext http) =>
+            new ApiError(404, "NotFound", $"the server could not find the requested resource ({http.Request.Method} {http.Request.Path})").ToResult());
+        return app;
+    }
+}

@@ -1,0 +1,30 @@
+using AeroGrid.Api.Validation;
+
+namespace AeroGrid.ControlPlane;
+
+/// <summary>Tunables of the local control plane. Bound from the <c>ControlPlane</c> configuration section.</summary>
+internal sealed class ControlPlaneOptions
+{
+    public const string SectionName = "ControlPlane";
+
+    /// <summary>Where the SQLite database (and the dev issuer's key) live.</summary>
+    public string DataDirectory { get; set; } = Path.Combine(Environment.CurrentDirectory, ".data");
+
+    /// <summary>Namespaces (tenants) created at start when missing.</summary>
+    public List<string> Tenants { get; set; } = [];
+
+    /// <summary>How many watch events are kept for resuming watches; older ones answer 410 Gone.</summary>
+    public int HistoryEvents { get; set; } = 10_000;
+
+    /// <summary>How often the watch history is compacted.</summary>
+    public TimeSpan CompactionInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How often a watch that asked for bookmarks gets one.</summary>
+    public TimeSpan BookmarkInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A watch without <c>timeoutSeconds</c> ends after this long; clients re-watch.</summary>
+    public TimeSpan DefaultWatchTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>What user input may contain beyond the safe defaults (package indexes, direct references).</summary>
+    public ValidationPolicy Validation { get; set; } = ValidationPolicy.Default;
+}

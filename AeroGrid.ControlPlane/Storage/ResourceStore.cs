@@ -1,0 +1,258 @@
+using System.Text.Json.Nodes;
+using AeroGrid.Api.Meta;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace AeroGrid.ControlPlane.Storage;
+
+/// <summary>
+/// Objects and their change history in SQLite: the local stand-in for etcd (the k3s/kine idea).
+/// </summary>
+/// <remarks>
+/// Every write is one transaction that appends an event (its row id is the new resourceVersion) and
+/// upserts the object. WAL with <c>synchronous=FULL</c> makes a write durable before it is acknowledged,
+/// even on power loss. Writes are serialized, so resourceVersions rise in commit order and watchers
+/// see events in that order. The event table doubles as the watch history and is compacted to a
+/// bounded number of rows.
+/// </remarks>
+internal sealed class ResourceStore : IDisposable
+{
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly SqliteConnection _writer;
+    private readonly string _readConnectionString;
+    private readonly WatchHub _hub;
+    private readonly int _historyEvents;
+    private long _compactedRevision;
+
+    public ResourceStore(IOptions<ControlPlaneOptions> options, WatchHub hub)
+    {
+        _hub = hub;
+        _historyEvents = Math.Max(1, options.Value.HistoryEvents);
+        Directory.CreateDirectory(options.Value.DataDirectory);
+        var path = Path.Combine(options.Value.DataDirectory, "aerogrid.db");
+        _readConnectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = true }.ToString();
+        _writer = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString());
+        _writer.Open();
+        Execute(_writer, """
+            PRAGMA journal_mode = WAL;
+            PRAGMA synchronous = FULL;
+            PRAGMA busy_timeout = 5000;
+            CREATE TABLE IF NOT EXISTS objects (
+                resource  TEXT NOT NULL,
+                namespace TEXT NOT NULL,
+                name      TEXT NOT NULL,
+                rv        INTEGER NOT NULL,
+                json      TEXT NOT NULL,
+                PRIMARY KEY (resource, namespace, name)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS events (
+                rv        INTEGER PRIMARY KEY,
+                type      TEXT NOT NULL,
+                resource  TEXT NOT NULL,
+                namespace TEXT NOT NULL,
+                name      TEXT NOT NULL,
+                json      TEXT NOT NULL);
+            """);
+        var current = Scalar(_writer, "SELECT COALESCE(MAX(rv), 0) FROM events");
+        _compactedRevision = Scalar(_writer, "SELECT COALESCE(MIN(rv), 1) - 1 FROM events");
+        _hub.Initialize(current);
+    }
+
+    /// <summary>The newest committed resourceVersion.</summary>
+    public long CurrentRevision => _hub.LastRevision;
+
+    /// <summary>Watches must start at or after this resourceVersion; older history is gone.</summary>
+    public long CompactedRevision => Interlocked.Read(ref _compactedRevision);
+
+    public async Task<StoredObject?> GetAsync(ObjectKey key, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT rv, json FROM objects WHERE resource = $r AND namespace = $ns AND name = $n";
+        command.Parameters.AddWithValue("$r", key.Resource);
+        command.Parameters.AddWithValue("$ns", key.Namespace);
+        command.Parameters.AddWithValue("$n", key.Name);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? new StoredObject(key, reader.GetInt64(0), reader.GetString(1)) : null;
+    }
+
+    /// <summary>
+    /// Objects of a resource in key order, starting after <paramref name="after"/>, that pass <paramref name="filter"/>;
+    /// at most <paramref name="limit"/> of them. The list and its resourceVersion come from one snapshot.
+    /// </summary>
+    public async Task<ListResult> ListAsync(
+        string resource, string? @namespace, (string Namespace, string Name)? after, Func<StoredObject, bool> filter, int limit,
+        CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        using var transaction = connection.BeginTransaction(deferred: true);
+        var revision = Scalar(connection, "SELECT COALESCE(MAX(rv), 0) FROM events", transaction);
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"""
+            SELECT namespace, name, rv, json FROM objects
+            WHERE resource = $r {(@namespace is null ? "" : "AND namespace = $ns")}
+              {(after is null ? "" : "AND (namespace, name) > ($an, $aname)")}
+            ORDER BY namespace, name
+            """;
+        command.Parameters.AddWithValue("$r", resource);
+        command.Parameters.AddWithValue("$ns", @namespace ?? "");
+        command.Parameters.AddWithValue("$an", after?.Namespace ?? "");
+        command.Parameters.AddWithValue("$aname", after?.Name ?? "");
+        var items = new List<StoredObject>();
+        var remaining = 0L;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var item = new StoredObject(new(resource, reader.GetString(0), reader.GetString(1)), reader.GetInt64(2), reader.GetString(3));
+            if (!filter(item))
+            {
+                continue;
+            }
+            if (items.Count < limit)
+            {
+                items.Add(item);
+            }
+            else
+            {
+                remaining++;
+            }
+        }
+        return new(items, revision, remaining);
+    }
+
+    /// <summary>Events of a resource with <paramref name="afterRevision"/> &lt; rv &lt;= <paramref name="upToRevision"/>.</summary>
+    public async Task<IReadOnlyList<StoredEvent>> ReadEventsAsync(
+        string resource, string? @namespace, long afterRevision, long upToRevision, CancellationToken cancellationToken)
+    {
+        if (afterRevision < CompactedRevision)
+        {
+            throw new StorageException(StorageError.Gone, new(resource, @namespace ?? "", ""),
+                $"too old resource version: {afterRevision} ({CompactedRevision})");
+        }
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT rv, type, namespace, name, json FROM events
+            WHERE rv > $after AND rv <= $upto AND resource = $r {(@namespace is null ? "" : "AND namespace = $ns")}
+            ORDER BY rv
+            """;
+        command.Parameters.AddWithValue("$after", afterRevision);
+        command.Parameters.AddWithValue("$upto", upToRevision);
+        command.Parameters.AddWithValue("$r", resource);
+        command.Parameters.AddWithValue("$ns", @namespace ?? "");
+        var events = new List<StoredEvent>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var key = new ObjectKey(resource, reader.GetString(2), reader.GetString(3));
+            events.Add(new(reader.GetString(1), new StoredObject(key, reader.GetInt64(0), reader.GetString(4))));
+        }
+        return events;
+    }
+
+    public Task<StoredObject> CreateAsync(ObjectKey key, JsonObject obj, CancellationToken cancellationToken) =>
+        WriteAsync(key, expectedRevision: null, obj, WatchEventType.Added, cancellationToken);
+
+    /// <summary>Replaces the object if its stored resourceVersion is still <paramref name="expectedRevision"/>.</summary>
+    public Task<StoredObject> UpdateAsync(ObjectKey key, JsonObject obj, long expectedRevision, CancellationToken cancellationToken) =>
+        WriteAsync(key, expectedRevision, obj, WatchEventType.Modified, cancellationToken);
+
+    /// <summary>Removes the object if its stored resourceVersion is still <paramref name="expectedRevision"/>; watchers get <paramref name="last"/>.</summary>
+    public Task<StoredObject> DeleteAsync(ObjectKey key, JsonObject last, long expectedRevision, CancellationToken cancellationToken) =>
+        WriteAsync(key, expectedRevision, last, WatchEventType.Deleted, cancellationToken);
+
+    private async Task<StoredObject> WriteAsync(ObjectKey key, long? expectedRevision, JsonObject obj, string eventType, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            using var transaction = _writer.BeginTransaction();
+            var stored = Scalar(_writer, "SELECT rv FROM objects WHERE resource = $r AND namespace = $ns AND name = $n", transaction,
+                ("$r", key.Resource), ("$ns", key.Namespace), ("$n", key.Name));
+            switch (expectedRevision)
+            {
+                case null when stored != 0:
+                    throw new StorageException(StorageError.AlreadyExists, key);
+                case not null when stored == 0:
+                    throw new StorageException(StorageError.NotFound, key);
+                case not null when stored != expectedRevision:
+                    throw new StorageException(StorageError.Conflict, key);
+            }
+            var revision = _hub.LastRevision + 1;
+            ((JsonObject)obj["metadata"]!)["resourceVersion"] = revision.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var json = obj.ToJsonString();
+            Execute(_writer, "INSERT INTO events (rv, type, resource, namespace, name, json) VALUES ($rv, $t, $r, $ns, $n, $j)", transaction,
+                ("$rv", revision), ("$t", eventType), ("$r", key.Resource), ("$ns", key.Namespace), ("$n", key.Name), ("$j", json));
+            Execute(_writer, eventType == WatchEventType.Deleted
+                    ? "DELETE FROM objects WHERE resource = $r AND namespace = $ns AND name = $n"
+                    : "INSERT OR REPLACE INTO objects (resource, namespace, name, rv, json) VALUES ($r, $ns, $n, $rv, $j)",
+                transaction, ("$rv", revision), ("$r", key.Resource), ("$ns", key.Namespace), ("$n", key.Name), ("$j", json));
+            transaction.Commit();
+            var result = new StoredObject(key, revision, json);
+            _hub.Publish(new StoredEvent(eventType, result));
+            return result;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>Drops watch history beyond the newest <c>HistoryEvents</c> events.</summary>
+    public async Task CompactAsync(CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            var keepFrom = _hub.LastRevision - _historyEvents;
+            if (keepFrom > CompactedRevision)
+            {
+                Execute(_writer, "DELETE FROM events WHERE rv <= $rv", null, ("$rv", keepFrom));
+                Interlocked.Exchange(ref _compactedRevision, keepFrom);
+            }
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        _writer.Dispose();
+        _writeLock.Dispose();
+    }
+
+    private async Task<SqliteConnection> OpenReaderAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_readConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
+    private static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null, params (string Name, object Value)[] parameters)
+    {
+        using var command = Command(connection, sql, transaction, parameters);
+        command.ExecuteNonQuery();
+    }
+
+    private static long Scalar(SqliteConnection connection, string sql, SqliteTransaction? transaction = null, params (string Name, object Value)[] parameters)
+    {
+        using var command = Command(connection, sql, transaction, parameters);
+        return command.ExecuteScalar() is long value ? value : 0;
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, string sql, SqliteTransaction? transaction, (string Name, object Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+        return command;
+    }
+}
+
+internal sealed record ListResult(IReadOnlyList<StoredObject> Items, long Revision, long Remaining);

@@ -1,0 +1,25 @@
+namespace AeroGrid.Bench;
+
+/// <summary>Recorded durations and their percentiles.</summary>
+internal sealed class Latencies
+{
+    private readonly List<double> _milliseconds = [];
+
+    public int Count => _milliseconds.Count;
+
+    public void Add(TimeSpan duration)
+    {
+        lock (_milliseconds)
+        {
+            _milliseconds.Add(duration.TotalMilliseconds);
+        }
+    }
+
+    public double Percentile(double p)
+    {
+        var sorted = _milliseconds.Order().ToList();
+        return sorted.Count == 0 ? double.NaN : sorted[(int)Math.Min(sorted.Count - 1, Math.Ceiling(p / 100 * sorted.Count) - 1)];
+    }
+
+    public override string ToString() => $"p50 {Percentile(50):F2} ms, p99 {Percentile(99):F2} ms (n={Count})";
+}

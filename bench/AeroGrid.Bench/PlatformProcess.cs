@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace AeroGrid.Bench;
+
+/// <summary>A platform service started from its build output for the length of a benchmark.</summary>
+internal sealed class PlatformProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private PlatformProcess(Process process) => _process = process;
+
+    public static async Task<PlatformProcess> StartAsync(string project, Uri health, params string[] args)
+    {
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Name;
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(root.FullName, "AeroGrid.sln")))
+        {
+            root = root.Parent ?? throw new InvalidOperationException("AeroGrid.sln not found");
+        }
+        var binary = Path.Combine(root.FullName, project, "bin", configuration, "net10.0", project + ".dll");
+        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.GetDirectoryName(binary)!, RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(binary);
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        info.Environment["AEROGRID_PARENT_PID"] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine($"[{project}] {e.Data}"); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var http = new HttpClient();
+        for (var i = 0; i < 300; i++)
+        {
+            try
+            {
+                if ((await http.GetAsync(health)).IsSuccessStatusCode)
+                {
+                    return new PlatformProcess(process);
+                }
+            }
+            catch (HttpRequestException)
+            {
+                await Task.Delay(100);
+            }
+        }
+        process.Kill();
+        throw new TimeoutException($"{project} did not start");
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+    }
+}

@@ -1,0 +1,15 @@
+using AeroGrid.Bench;
+
+// Benchmarks of the running platform, each against real processes on this machine.
+// Usage: dotnet run -c Release --project bench/AeroGrid.Bench -- <scenario>
+return args switch
+{
+    ["controlplane", .. var rest] => await ControlPlaneBench.RunAsync(rest),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: AeroGrid.Bench controlplane [--apps 1000] [--writers 8] [--updates 2000] [--watch-events 500]");
+    return 2;
+}
