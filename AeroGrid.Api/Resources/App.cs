@@ -84,8 +84,14 @@ public sealed record AppStatus
     [Description("Where the app is reachable, e.g. /apps/acme/orders.")]
     public string? Url { get; init; }
 
+    [Description("A hash of what the serving revision runs (files, image, entrypoint, env); a new one means a new revision.")]
+    public string? RevisionHash { get; init; }
+
     [Description("How many processes of the serving revision are ready.")]
     public int? ReadyReplicas { get; init; }
+
+    [Description("Addresses of the serving revision's ready processes, for the local gateway; in a cluster the Service routes.")]
+    public List<string>? Endpoints { get; init; }
 
     [Description("A sentence for people: what is happening or what went wrong.")]
     public string? Message { get; init; }
