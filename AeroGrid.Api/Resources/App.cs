@@ -96,6 +96,9 @@ public sealed record AppStatus
     [Description("A sentence for people: what is happening or what went wrong.")]
     public string? Message { get; init; }
 
+    [Description("The last lines a failed revision printed, to show next to the code.")]
+    public string? FailureLog { get; init; }
+
     public List<Condition>? Conditions { get; init; }
 }
 

@@ -1,0 +1,23 @@
+namespace AeroGrid.Operator;
+
+/// <summary>Where the API is and how the Operator authenticates. Bound from <c>Operator</c>.</summary>
+internal sealed class OperatorOptions
+{
+    public const string SectionName = "Operator";
+
+    /// <summary>The API server: the local control plane, or kube-apiserver in a cluster.</summary>
+    public Uri ApiServer { get; set; } = new("http://127.0.0.1:7440");
+
+    /// <summary>An OAuth token endpoint for the client-credentials grant (the dev issuer's locally, Auth0's in production).</summary>
+    public Uri? TokenEndpoint { get; set; }
+
+    /// <summary>The OAuth client id and secret (Auth0 M2M application); the dev issuer needs neither.</summary>
+    public string ClientId { get; set; } = "";
+
+    public string ClientSecret { get; set; } = "";
+
+    public string Audience { get; set; } = "https://api.aerogrid.io";
+
+    /// <summary>A token file read on every request instead (a pod's service account token).</summary>
+    public string TokenFile { get; set; } = "";
+}
