@@ -12,6 +12,7 @@ internal static class ControlPlaneExtensions
     public static WebApplicationBuilder AddControlPlane(this WebApplicationBuilder builder)
     {
         builder.Services.Configure<ControlPlaneOptions>(builder.Configuration.GetSection(ControlPlaneOptions.SectionName));
+        builder.ListenWithHttps();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<WatchHub>();
         builder.Services.AddSingleton<ResourceStore>();
@@ -22,6 +23,27 @@ internal static class ControlPlaneExtensions
         builder.Services.AddAeroGridAuthentication(builder.Configuration, (http, reason) =>
             http.Response.WriteAsJsonAsync(ApiError.Unauthorized(reason).ToStatus(), ApiJson.Options, "application/json"));
         return builder;
+    }
+
+    /// <summary>Adds the HTTPS port for kubectl next to the HTTP addresses in <c>urls</c>.</summary>
+    private static void ListenWithHttps(this WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(ControlPlaneOptions.SectionName).Get<ControlPlaneOptions>() ?? new();
+        if (options.HttpsPort == 0)
+        {
+            return;
+        }
+        // Listening explicitly replaces the urls setting, so the HTTP addresses are listed here too.
+        var urls = (builder.Configuration["urls"] ?? "http://127.0.0.1:7440").Split(';', StringSplitOptions.RemoveEmptyEntries);
+        var certificate = ServingCertificate.LoadOrCreate(options.DataDirectory);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            foreach (var url in urls.Select(u => new Uri(u)))
+            {
+                kestrel.Listen(System.Net.IPAddress.Parse(url.Host == "localhost" ? "127.0.0.1" : url.Host), url.Port);
+            }
+            kestrel.Listen(System.Net.IPAddress.Loopback, options.HttpsPort, listen => listen.UseHttps(certificate));
+        });
     }
 
     public static WebApplication MapControlPlane(this WebApplication app)

@@ -10,6 +10,9 @@ internal sealed class ControlPlaneOptions
     /// <summary>Where the SQLite database (and the dev issuer's key) live.</summary>
     public string DataDirectory { get; set; } = Path.Combine(Environment.CurrentDirectory, ".data");
 
+    /// <summary>A loopback HTTPS port for kubectl (0: none); the HTTP address from <c>urls</c> serves the platform's own services.</summary>
+    public int HttpsPort { get; set; }
+
     /// <summary>Namespaces (tenants) created at start when missing.</summary>
     public List<string> Tenants { get; set; } = [];
 

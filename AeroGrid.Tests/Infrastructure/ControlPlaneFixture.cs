@@ -11,6 +11,7 @@ namespace AeroGrid.Tests.Infrastructure;
 public sealed class ControlPlaneFixture : IAsyncLifetime
 {
     private readonly int _port = ServiceProcess.FreePort();
+    private readonly int _httpsPort = ServiceProcess.FreePort();
     private ServiceProcess? _process;
 
     public string DataDirectory { get; } = Directory.CreateTempSubdirectory("aerogrid-cp-").FullName;
@@ -34,6 +35,7 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
             "--Auth:Authority", Issuer.ToString(),
             "--DevIssuer:Enabled", "true",
             "--ControlPlane:DataDirectory", DataDirectory,
+            "--ControlPlane:HttpsPort", _httpsPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--ControlPlane:Tenants:0", "acme",
             "--ControlPlane:Tenants:1", "globex",
         };

@@ -137,7 +137,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
     /// <summary>The build output of a project of this repository, in the same configuration as the tests.</summary>
     public static string ProjectBinary(string project)
     {
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Name;
+        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
         var path = Path.Combine(RepoPaths.Root, project, "bin", configuration, "net10.0", project + ".dll");
         return File.Exists(path) ? path : throw new FileNotFoundException($"{project} is not built", path);
     }

@@ -13,7 +13,7 @@ internal sealed class PlatformProcess : IAsyncDisposable
 
     public static async Task<PlatformProcess> StartAsync(string project, Uri health, params string[] args)
     {
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Name;
+        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
         var root = new DirectoryInfo(AppContext.BaseDirectory);
         while (!File.Exists(Path.Combine(root.FullName, "AeroGrid.sln")))
         {

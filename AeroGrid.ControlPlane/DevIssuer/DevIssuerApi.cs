@@ -1,0 +1,189 @@
+using System.Net;
+using System.Security.Claims;
+using System.Text.Json.Nodes;
+using AeroGrid.Api.Validation;
+using AeroGrid.ControlPlane;
+using AeroGrid.ControlPlane.DevIssuer;
+using AeroGrid.ServiceDefaults.Authentication;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>
+/// The dev issuer: OIDC discovery, JWKS and an OAuth token endpoint shaped like Auth0's, so every service
+/// validates local tokens exactly as it validates Auth0's. Loopback callers only.
+/// </summary>
+internal static class DevIssuerApi
+{
+    private static readonly HashSet<string> KnownPermissions =
+        [Permissions.AppsRead, Permissions.AppsWrite, Permissions.AppsInvoke, Permissions.PlatformAdmin];
+
+    private const string DefaultPermissions = "apps:read apps:write apps:invoke";
+
+    public static IServiceCollection AddDevIssuer(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<DevIssuerOptions>(configuration.GetSection(DevIssuerOptions.SectionName));
+        services.AddSingleton<DevSigningKey>();
+        return services;
+    }
+
+    public static WebApplication MapDevIssuer(this WebApplication app)
+    {
+        if (!app.Services.GetRequiredService<IOptions<DevIssuerOptions>>().Value.Enabled)
+        {
+            return app;
+        }
+        var issuer = app.MapGroup("/dev-issuer").AddEndpointFilter(async (context, next) =>
+            IPAddress.IsLoopback(context.HttpContext.Connection.RemoteIpAddress ?? IPAddress.None)
+                ? await next(context)
+                : Results.Json(new { error = "access_denied", error_description = "the dev issuer answers only on this machine (loopback)" }, statusCode: 403));
+
+        issuer.MapGet("/.well-known/openid-configuration", (IOptions<AeroGridAuthOptions> auth) =>
+        {
+            var authority = auth.Value.Authority;
+            return Results.Json(new JsonObject
+            {
+                ["issuer"] = authority,
+                ["jwks_uri"] = authority + ".well-known/jwks.json",
+                ["token_endpoint"] = authority + "oauth/token",
+                ["response_types_supported"] = new JsonArray("code"),
+                ["subject_types_supported"] = new JsonArray("public"),
+                ["id_token_signing_alg_values_supported"] = new JsonArray("RS256"),
+                ["grant_types_supported"] = new JsonArray("client_credentials"),
+                ["token_endpoint_auth_methods_supported"] = new JsonArray("none", "client_secret_post"),
+            });
+        });
+        issuer.MapGet("/.well-known/jwks.json", (DevSigningKey key) => Results.Json(new JsonObject
+        {
+            ["keys"] = new JsonArray(new JsonObject
+            {
+                ["kty"] = "RSA",
+                ["use"] = "sig",
+                ["alg"] = "RS256",
+                ["kid"] = key.PublicJwk.Kid,
+                ["n"] = key.PublicJwk.N,
+                ["e"] = key.PublicJwk.E,
+            }),
+        }));
+        issuer.MapPost("/oauth/token", async (HttpContext http, DevSigningKey key, IOptions<AeroGridAuthOptions> auth, IOptions<DevIssuerOptions> options) =>
+        {
+            var form = http.Request.HasFormContentType
+                ? (await http.Request.ReadFormAsync(http.RequestAborted)).ToDictionary(f => f.Key, f => f.Value.ToString())
+                : (await http.Request.ReadFromJsonAsync<Dictionary<string, string>>(http.RequestAborted)) ?? [];
+            if (form.GetValueOrDefault("grant_type") != "client_credentials")
+            {
+                return Error("unsupported_grant_type", "the dev issuer supports grant_type=client_credentials");
+            }
+            var lifetime = options.Value.TokenLifetime;
+            if (form.TryGetValue("expires_in", out var requested))
+            {
+                lifetime = int.TryParse(requested, out var seconds) && seconds > 0
+                    ? TimeSpan.FromSeconds(Math.Min(seconds, options.Value.MaxTokenLifetime.TotalSeconds))
+                    : TimeSpan.Zero;
+                if (lifetime == TimeSpan.Zero)
+                {
+                    return Error("invalid_request", "expires_in must be a positive number of seconds");
+                }
+            }
+            return Mint(key, auth.Value, form, lifetime) switch
+            {
+                (null, var error) => Error("invalid_request", error!),
+                (var token, _) => Results.Json(new JsonObject
+                {
+                    ["access_token"] = token,
+                    ["token_type"] = "Bearer",
+                    ["expires_in"] = (int)lifetime.TotalSeconds,
+                    ["scope"] = form.GetValueOrDefault("permissions", DefaultPermissions),
+                }),
+            };
+        });
+        issuer.MapGet("/kubeconfig", (DevSigningKey key, IOptions<AeroGridAuthOptions> auth, IOptions<DevIssuerOptions> options,
+            IOptions<ControlPlaneOptions> controlPlane, string? tenant, string? permissions) =>
+        {
+            var request = new Dictionary<string, string> { ["permissions"] = permissions ?? "apps:read apps:write" };
+            if (tenant is not null)
+            {
+                request["tenant"] = tenant;
+                request["subject"] = $"dev@{tenant}";
+            }
+            var (token, error) = Mint(key, auth.Value, request, options.Value.KubeconfigTokenLifetime);
+            if (token is null)
+            {
+                return Error("invalid_request", error!);
+            }
+            if (controlPlane.Value.HttpsPort == 0)
+            {
+                return Error("invalid_request", "kubectl needs the API over HTTPS: set ControlPlane:HttpsPort");
+            }
+            var context = $"aerogrid-{tenant ?? "admin"}";
+            return Results.Text($"""
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: aerogrid-local
+                  cluster:
+                    server: https://127.0.0.1:{controlPlane.Value.HttpsPort}
+                    certificate-authority-data: {ServingCertificate.AuthorityData(controlPlane.Value.DataDirectory)}
+                users:
+                - name: {context}
+                  user:
+                    token: {token}
+                contexts:
+                - name: {context}
+                  context:
+                    cluster: aerogrid-local
+                    user: {context}
+                    namespace: {tenant ?? "default"}
+                current-context: {context}
+
+                """, "application/yaml");
+        });
+        return app;
+    }
+
+    /// <summary>A signed access token with Auth0's shape: iss, sub, aud, iat, nbf, exp, jti, tenant claim, permissions.</summary>
+    private static (string? Token, string? Error) Mint(DevSigningKey key, AeroGridAuthOptions auth, IReadOnlyDictionary<string, string> request, TimeSpan lifetime)
+    {
+        var tenant = request.GetValueOrDefault("tenant");
+        if (tenant is not null && NameValidation.Dns1123LabelErrors(tenant, "tenant").FirstOrDefault() is { } invalid)
+        {
+            return (null, $"tenant: {invalid.Message}");
+        }
+        var permissions = request.GetValueOrDefault("permissions", DefaultPermissions).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (permissions.FirstOrDefault(p => !KnownPermissions.Contains(p)) is { } unknown)
+        {
+            return (null, $"unknown permission '{unknown}'; known: {string.Join(", ", KnownPermissions)}");
+        }
+        if (tenant is null && !permissions.Contains(Permissions.PlatformAdmin))
+        {
+            return (null, "a tenant is required unless the token is for the platform (permissions=platform:admin)");
+        }
+        var now = DateTime.UtcNow;
+        var claims = new Dictionary<string, object>
+        {
+            ["sub"] = request.GetValueOrDefault("subject") ?? request.GetValueOrDefault("client_id") ?? "dev-user",
+            ["jti"] = Guid.NewGuid().ToString("N"),
+            ["permissions"] = permissions,
+        };
+        if (tenant is not null)
+        {
+            claims[auth.TenantClaim] = tenant;
+        }
+        var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = auth.Authority,
+            Audience = request.GetValueOrDefault("audience", auth.Audience),
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now + lifetime,
+            Claims = claims,
+            SigningCredentials = key.Credentials,
+        });
+        return (token, null);
+    }
+
+    private static IResult Error(string error, string description) =>
+        Results.Json(new { error, error_description = description }, statusCode: 400);
+}

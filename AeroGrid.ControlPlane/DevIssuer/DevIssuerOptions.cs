@@ -1,0 +1,16 @@
+namespace AeroGrid.ControlPlane.DevIssuer;
+
+/// <summary>The local stand-in for Auth0. Bound from <c>DevIssuer</c>; never enabled in a cluster.</summary>
+internal sealed class DevIssuerOptions
+{
+    public const string SectionName = "DevIssuer";
+
+    public bool Enabled { get; set; }
+
+    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    public TimeSpan MaxTokenLifetime { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Kubeconfigs are for people at a terminal: a working day.</summary>
+    public TimeSpan KubeconfigTokenLifetime { get; set; } = TimeSpan.FromHours(12);
+}
