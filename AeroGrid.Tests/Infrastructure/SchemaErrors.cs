@@ -14,10 +14,11 @@ internal static class SchemaErrors
             ? [error, .. Flatten(child.Errors.Values.SelectMany(nested => nested))]
             : new[] { error });
 
-    /// <summary>One line per error: its path and kind.</summary>
-    public static string Describe(IEnumerable<ValidationError> errors)
-    {
-        var lines = Flatten(errors).Select(error => $"{error.Path}: {error.Kind}").ToList();
-        return lines.Count == 0 ? "no errors" : string.Join("\n", lines);
-    }
+    /// <summary>One line per error, nested ones included: its path and kind.</summary>
+    public static IReadOnlyList<string> Lines(IEnumerable<ValidationError> errors) =>
+        [.. Flatten(errors).Select(error => $"{error.Path}: {error.Kind}")];
+
+    /// <summary>The <see cref="Lines"/> as one failure message.</summary>
+    public static string Describe(IEnumerable<ValidationError> errors) =>
+        Lines(errors) is { Count: > 0 } lines ? string.Join("\n", lines) : "no errors";
 }

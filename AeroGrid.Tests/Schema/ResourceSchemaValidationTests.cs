@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AeroGrid.Api.Meta;
@@ -97,7 +96,7 @@ public sealed class ResourceSchemaValidationTests
     public async Task An_object_breaking_a_rule_is_invalid(string kind, string pointer, string? json, ValidationErrorKind expected)
     {
         var document = Document(kind);
-        Replace(document, pointer, json);
+        JsonEdits.Replace(document, pointer, json);
         var errors = (await SchemaOf(kind)).Validate(document.ToJsonString());
         Assert.True(SchemaErrors.Flatten(errors).Any(error => error.Kind == expected && error.Path == ExpectedPath(pointer)),
             $"expected {expected} at {ExpectedPath(pointer)}, got:\n{SchemaErrors.Describe(errors)}");
@@ -117,21 +116,6 @@ public sealed class ResourceSchemaValidationTests
         var schema = crd["spec"]!["versions"]![0]!["schema"]!["openAPIV3Schema"]!.DeepClone().AsObject();
         schema["$schema"] = "http://json-schema.org/draft-04/schema#";
         return JsonSchema.FromJsonAsync(schema.ToJsonString());
-    }
-
-    private static void Replace(JsonNode document, string pointer, string? json)
-    {
-        var segments = pointer.TrimStart('/').Split('/');
-        var parent = segments[..^1].Aggregate(document, (node, segment) =>
-            node is JsonArray array ? array[int.Parse(segment, CultureInfo.InvariantCulture)]! : node[segment]!);
-        if (json is null)
-        {
-            parent.AsObject().Remove(segments[^1]);
-        }
-        else
-        {
-            parent[segments[^1]] = JsonNode.Parse(json);
-        }
     }
 
     /// <summary>NJsonSchema's way of naming a field: <c>/spec/files/0/path</c> is <c>#/spec.files[0].path</c>.</summary>
