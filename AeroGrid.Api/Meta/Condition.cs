@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 
 namespace AeroGrid.Api.Meta;
 
@@ -7,9 +8,11 @@ namespace AeroGrid.Api.Meta;
 public sealed record Condition
 {
     [Description("The aspect this condition describes, in CamelCase, e.g. Ready or ImageReady.")]
+    [Required]
     public string Type { get; init; } = "";
 
     [Description("True, False or Unknown.")]
+    [Required]
     public string Status { get; init; } = ConditionStatus.Unknown;
 
     [Description("A CamelCase word saying why the condition last changed.")]

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using AeroGrid.Api.Meta;
+using AeroGrid.Api.Schema;
 
 namespace AeroGrid.Api.Resources;
 
@@ -23,6 +24,7 @@ public sealed record AppSpec
 {
     [Description("The app's source files. The code travels as files; dependencies come from requirements.txt.")]
     [MaxLength(AppLimits.MaxFiles)]
+    [ListMapKey("path")]
     public List<AppFile> Files { get; init; } = [];
 
     [Description("The file to run, one of spec.files.")]
@@ -49,6 +51,7 @@ public sealed record AppSpec
 public sealed record AppFile
 {
     [Description("A relative path such as app.py or lib/util.py.")]
+    [Required]
     [MaxLength(AppLimits.MaxPathLength)]
     public string Path { get; init; } = "";
 
@@ -60,6 +63,7 @@ public sealed record AppFile
 public sealed record EnvVar
 {
     [Description("A C identifier, e.g. LOG_LEVEL.")]
+    [Required]
     [RegularExpression(AppLimits.EnvNamePattern)]
     public string Name { get; init; } = "";
 
@@ -99,6 +103,7 @@ public sealed record AppStatus
     [Description("The last lines a failed revision printed, to show next to the code.")]
     public string? FailureLog { get; init; }
 
+    [ListMapKey("type")]
     public List<Condition>? Conditions { get; init; }
 }
 

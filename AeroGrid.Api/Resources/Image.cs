@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Text.Json.Serialization;
 using AeroGrid.Api.Meta;
+using AeroGrid.Api.Schema;
 
 namespace AeroGrid.Api.Resources;
 
@@ -49,6 +50,7 @@ public sealed record ImageStatus
     [Description("A sentence for people.")]
     public string? Message { get; init; }
 
+    [ListMapKey("type")]
     public List<Condition>? Conditions { get; init; }
 }
 

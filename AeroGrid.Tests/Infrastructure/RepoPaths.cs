@@ -6,13 +6,29 @@ internal static class RepoPaths
     /// <summary>The repository root: the folder holding AeroGrid.sln.</summary>
     public static string Root { get; } = FindRoot();
 
-    /// <summary><c>../shared</c> beside the repository: design docs and the offline JSON schemas.</summary>
-    public static string Shared => Path.GetFullPath(Path.Combine(Root, "..", "shared"));
+    /// <summary>
+    /// The <c>shared</c> folder beside the repository (design docs and the offline JSON schemas), or beside one of
+    /// its parents: a git worktree such as <c>wt/crd</c> sits a level deeper than the main checkout.
+    /// </summary>
+    public static string Shared => FindShared();
 
     public static string Schemas => Path.Combine(Shared, "schemas");
 
     /// <summary>The test binary folder, where referenced service projects are copied.</summary>
     public static string TestBin => AppContext.BaseDirectory;
+
+    private static string FindShared()
+    {
+        for (var dir = Directory.GetParent(Root); dir is not null; dir = dir.Parent)
+        {
+            var shared = Path.Combine(dir.FullName, "shared");
+            if (Directory.Exists(shared))
+            {
+                return shared;
+            }
+        }
+        throw new InvalidOperationException($"no shared folder beside {Root} or its parents");
+    }
 
     private static string FindRoot()
     {
