@@ -56,6 +56,7 @@ internal static class ControlPlaneExtensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapDiscoveryApi();
+        app.MapOpenApiDocuments();
         app.MapResourceApi();
         foreach (var path in new[] { "/healthz", "/readyz", "/livez" })
         {

@@ -35,6 +35,8 @@ internal static class DevIssuerApi
         {
             return app;
         }
+        // Load or create the key now, not on the first token request.
+        app.Services.GetRequiredService<DevSigningKey>();
         var issuer = app.MapGroup("/dev-issuer").AddEndpointFilter(async (context, next) =>
             IPAddress.IsLoopback(context.HttpContext.Connection.RemoteIpAddress ?? IPAddress.None)
                 ? await next(context)

@@ -76,8 +76,9 @@ public sealed class WatchTests(WatchTests.Server server) : IClassFixture<WatchTe
         using var admin = Api.Client(await Api.AdminTokenAsync());
         await admin.PostJsonAsync("/api/v1/namespaces", JsonNode.Parse("""{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"churn"}}""")!);
         var (_, first) = await admin.PostJsonAsync(Apps.Collection("churn"), Apps.Manifest("c0"));
-        var (_, page) = await admin.GetJsonAsync(Apps.Collection("churn") + "?limit=1");
         await admin.PostJsonAsync(Apps.Collection("churn"), Apps.Manifest("c1"));
+        var (_, page) = await admin.GetJsonAsync(Apps.Collection("churn") + "?limit=1");
+        Assert.NotNull(page.Str("metadata.continue"));
         for (var i = 0; i < 30; i++)
         {
             await admin.MergePatchAsync(Apps.Item("churn", "c1"), new JsonObject { ["metadata"] = new JsonObject { ["labels"] = new JsonObject { ["i"] = $"v{i}" } } });
