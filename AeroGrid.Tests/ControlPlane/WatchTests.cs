@@ -4,24 +4,8 @@ using AeroGrid.Tests.Infrastructure;
 namespace AeroGrid.Tests.ControlPlane;
 
 /// <summary>Watch streams: order, resume from a resourceVersion, 410 after compaction, bookmarks and timeouts.</summary>
-public sealed class WatchTests(WatchTests.Server server) : IClassFixture<WatchTests.Server>
+public sealed class WatchTests(ShortHistoryControlPlane server) : IClassFixture<ShortHistoryControlPlane>
 {
-    /// <summary>A control plane with a tiny watch history, fast compaction and frequent bookmarks.</summary>
-    public sealed class Server : IAsyncLifetime
-    {
-        public ControlPlaneFixture ControlPlane { get; } = new();
-
-        public async ValueTask InitializeAsync()
-        {
-            ControlPlane.Settings["ControlPlane:HistoryEvents"] = "20";
-            ControlPlane.Settings["ControlPlane:CompactionInterval"] = "00:00:00.200";
-            ControlPlane.Settings["ControlPlane:BookmarkInterval"] = "00:00:00.300";
-            await ControlPlane.InitializeAsync();
-        }
-
-        public ValueTask DisposeAsync() => ControlPlane.DisposeAsync();
-    }
-
     private ControlPlaneFixture Api => server.ControlPlane;
 
     [Fact]
