@@ -89,6 +89,8 @@ internal static class DevIssuerApi
                     return Error("invalid_request", "expires_in must be a positive number of seconds");
                 }
             }
+            // Tokens are credentials: no cache keeps them (RFC 6749, section 5.1).
+            http.Response.Headers.CacheControl = "no-store";
             return Mint(key, auth.Value, form, lifetime) switch
             {
                 (null, var error) => Error("invalid_request", error!),
