@@ -319,7 +319,7 @@ internal sealed partial class LocalAppRuntime(IOptions<LocalRuntimeOptions> opti
     [LoggerMessage(EventId = 3201, Level = LogLevel.Information, Message = "{Key} revision {Revision} is serving")]
     private static partial void LogRolledOut(ILogger logger, string key, long revision);
 
-    [LoggerMessage(EventId = 3202, Level = LogLevel.Warning, Message = "{Key} revision {Revision} failed: {Reason}; the previous revision keeps serving")]
+    [LoggerMessage(EventId = 3202, Level = LogLevel.Warning, Message = "{Key} revision {Revision} failed: {Reason}; what served before is untouched")]
     private static partial void LogRolloutFailed(ILogger logger, string key, long revision, string reason);
 
     [LoggerMessage(EventId = 3203, Level = LogLevel.Information, Message = "{Key} revision {Revision}: adopted {Replicas} processes left by a previous Operator")]
