@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Text.RegularExpressions;
 using AeroGrid.Api.Resources;
 using AeroGrid.Tests.Infrastructure;
 
@@ -142,16 +143,14 @@ public sealed class AppLifecycleTests(OperatorFixture platform) : IClassFixture<
         var looping = await WaitAsync("crashy", a => a.Status?.Message?.Contains("CrashLoopBackOff", StringComparison.Ordinal) == true, "CrashLoopBackOff");
         Assert.Contains("exited with code 3", looping.Status!.Message, StringComparison.Ordinal);
 
-        // Four starts: the gaps between them grow (0.3 s, 0.6 s, 1.2 s of backoff plus the 0.5 s the app lives).
-        var starts = await Eventually.GetAsync(async () =>
-        {
-            var times = (await platform.LogAsync("acme", "crashy")).Split('\n')
-                .Where(l => l.StartsWith("started at", StringComparison.Ordinal))
-                .Select(l => double.Parse(l["started at ".Length..], CultureInfo.InvariantCulture)).ToList();
-            return times.Count >= 4 ? times : null;
-        }, Timeout, () => "four starts");
-        var gaps = starts.Zip(starts.Skip(1), (a, b) => b - a).Take(3).ToList();
-        Assert.True(gaps[1] > gaps[0] && gaps[2] > gaps[1], $"gaps do not grow: {string.Join(", ", gaps)}");
+        // Real restarts: the app's log shows it starting again and again.
+        await Eventually.TrueAsync(async () => (await platform.LogAsync("acme", "crashy")).Split('\n').Count(l => l.StartsWith("started at", StringComparison.Ordinal)) >= 4,
+            Timeout, () => "four starts");
+        // And each wait before a restart is longer than the one before (0.3 s, 0.6 s, 1.2 s, ...), as the Operator decided them;
+        // wall-clock gaps between starts would mostly measure Python's start-up time on a busy machine.
+        var delays = Regex.Matches(platform.Process.Output, @"acme/crashy revision \d+: process \d+ crashed .*?; restarting in ([0-9.]+) s")
+            .Select(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).Take(3).ToList();
+        Assert.Equal([0.3, 0.6, 1.2], delays);
     }
 
     [Fact]
