@@ -5,11 +5,12 @@ using AeroGrid.Bench;
 return args switch
 {
     ["controlplane", .. var rest] => await ControlPlaneBench.RunAsync(rest),
+    ["operator", .. var rest] => await OperatorBench.RunAsync(rest),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: AeroGrid.Bench controlplane [--apps 1000] [--writers 8] [--updates 2000] [--watch-events 500]");
+    Console.Error.WriteLine("usage: AeroGrid.Bench controlplane [--apps 1000] [--writers 8] [--updates 2000] [--watch-events 500]\n       AeroGrid.Bench operator [--edits 25] [--fresh 10] [--idle-apps 100] [--idle-seconds 30]");
     return 2;
 }
