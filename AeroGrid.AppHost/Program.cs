@@ -33,6 +33,7 @@ var controlPlane = new Component("control-plane", "AeroGrid.ControlPlane", new($
     "--ControlPlane:HttpsPort", $"{options.ApiHttpsPort}",
     "--ControlPlane:DataDirectory", Path.Combine(options.DataDirectory, "control-plane"),
     "--ControlPlane:Tenants:0", options.Tenant,
+    "--ControlPlane:LogsUrl", $"http://127.0.0.1:{options.OperatorPort}",
 ]);
 var @operator = new Component("operator", "AeroGrid.Operator", new($"http://127.0.0.1:{options.OperatorPort}/health"),
 [

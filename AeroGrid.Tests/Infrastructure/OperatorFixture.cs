@@ -13,7 +13,13 @@ public sealed class OperatorFixture : IAsyncLifetime
     private readonly int _port = ServiceProcess.FreePort();
     private ServiceProcess? _operator;
 
-    public ControlPlaneFixture ControlPlane { get; } = new();
+    public ControlPlaneFixture ControlPlane { get; }
+
+    public OperatorFixture()
+    {
+        ControlPlane = new();
+        ControlPlane.Settings["ControlPlane:LogsUrl"] = Url.ToString();
+    }
 
     public string DataDirectory { get; } = Directory.CreateTempSubdirectory("aerogrid-operator-").FullName;
 
@@ -57,10 +63,10 @@ public sealed class OperatorFixture : IAsyncLifetime
     /// <summary>SIGKILL: the Operator dies without stopping anything; its app processes keep running.</summary>
     public Task KillOperatorAsync() => Process.KillAsync();
 
-    /// <summary>The app's log through the Operator's log API.</summary>
+    /// <summary>The app's log through the API's <c>log</c> subresource (served by the Operator behind it).</summary>
     public async Task<string> LogAsync(string tenant, string app)
     {
-        using var http = new HttpClient { BaseAddress = Url };
+        using var http = new HttpClient { BaseAddress = ControlPlane.Url };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await ControlPlane.TokenAsync(tenant));
         return await http.GetStringAsync($"/apis/aerogrid.io/v1alpha1/namespaces/{tenant}/apps/{app}/log");
     }
