@@ -17,9 +17,12 @@ internal static class Eventually
             {
                 throw new TimeoutException($"not reached within {timeout.TotalSeconds:F0} s: {describe()}");
             }
-            await Task.Delay(100);
+            await Task.Delay(50);
         }
     }
+
+    public static Task<T> GetAsync<T>(Func<Task<T?>> probe, TimeSpan timeout, string waitingFor)
+        where T : class => GetAsync(probe, timeout, () => waitingFor);
 
     public static Task TrueAsync(Func<Task<bool>> probe, TimeSpan timeout, Func<string> describe) =>
         GetAsync(async () => await probe() ? "" : null, timeout, describe);
