@@ -43,9 +43,15 @@ var @operator = new Component("operator", "AeroGrid.Operator", new($"http://127.
     "--Operator:Local:SdkPath", Repository.PythonSdk,
     .. PipOptions(options),
 ]);
+var gateway = new Component("gateway", "AeroGrid.Gateway", new($"http://127.0.0.1:{options.GatewayPort}/health"),
+[
+    "--urls", $"http://127.0.0.1:{options.GatewayPort}", .. auth,
+    "--Gateway:ApiServer", api, "--Gateway:TokenEndpoint", $"{issuer}oauth/token",
+]);
 
 await using (controlPlane)
 await using (@operator)
+await using (gateway)
 {
     using var stop = new CancellationTokenSource();
     Console.CancelKeyPress += (_, e) =>
@@ -62,7 +68,8 @@ await using (@operator)
     controlPlane.Start();
     await controlPlane.WaitHealthyAsync(TimeSpan.FromSeconds(60));
     @operator.Start();
-    await @operator.WaitHealthyAsync(TimeSpan.FromSeconds(60));
+    gateway.Start();
+    await Task.WhenAll(@operator.WaitHealthyAsync(TimeSpan.FromSeconds(60)), gateway.WaitHealthyAsync(TimeSpan.FromSeconds(60)));
 
     Console.WriteLine($"""
 
@@ -70,6 +77,7 @@ await using (@operator)
           API (HTTP)       {api}
           API for kubectl  https://127.0.0.1:{options.ApiHttpsPort}
           operator         http://127.0.0.1:{options.OperatorPort}
+          gateway          http://127.0.0.1:{options.GatewayPort}/apps/<tenant>/<app>/...
           data             {options.DataDirectory}
           tenant           {options.Tenant}
 
@@ -78,6 +86,8 @@ await using (@operator)
         A kubeconfig:
           curl -s '{issuer}kubeconfig?tenant={options.Tenant}' > {options.Tenant}.kubeconfig
           kubectl --kubeconfig {options.Tenant}.kubeconfig get apps
+        Call an app:
+          curl -H "Authorization: Bearer $TOKEN" http://127.0.0.1:{options.GatewayPort}/apps/{options.Tenant}/<app>/
 
         """);
     try

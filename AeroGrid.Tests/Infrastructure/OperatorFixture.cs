@@ -71,8 +71,11 @@ public sealed class OperatorFixture : IAsyncLifetime
         return await http.GetStringAsync($"/apis/aerogrid.io/v1alpha1/namespaces/{tenant}/apps/{app}/log");
     }
 
-    /// <summary>Live processes that run revisions of the app, found by the variables the Operator sets.</summary>
-    public static IReadOnlyList<int> AppProcesses(string tenant, string app)
+    /// <summary>Live processes of this Operator's revisions of the app.</summary>
+    public IReadOnlyList<int> AppProcesses(string tenant, string app) => AppProcesses(DataDirectory, tenant, app);
+
+    /// <summary>Live processes that run revisions of the app under a data directory, found by the variables the Operator sets.</summary>
+    public static IReadOnlyList<int> AppProcesses(string dataDirectory, string tenant, string app)
     {
         var found = new List<int>();
         foreach (var dir in Directory.GetDirectories("/proc"))
@@ -85,6 +88,7 @@ public sealed class OperatorFixture : IAsyncLifetime
             {
                 var environment = File.ReadAllText(Path.Combine(dir, "environ")).Split('\0');
                 if (environment.Contains($"AEROGRID_TENANT={tenant}") && environment.Contains($"AEROGRID_APP={app}")
+                    && environment.Any(v => v.StartsWith($"AEROGRID_LOG={dataDirectory}", StringComparison.Ordinal))
                     && !File.ReadAllText(Path.Combine(dir, "stat")).Contains(") Z ", StringComparison.Ordinal))
                 {
                     found.Add(pid);

@@ -49,7 +49,7 @@ public sealed class AppLifecycleTests(OperatorFixture platform) : IClassFixture<
         Assert.Equal("/apps/acme/hello", running.Status.Url);
         var first = running.Status.Endpoints![0];
         Assert.Equal("v1", await Http.GetStringAsync(first));
-        var oldProcesses = OperatorFixture.AppProcesses("acme", "hello");
+        var oldProcesses = platform.AppProcesses("acme", "hello");
         Assert.Single(oldProcesses);
 
         var edited = await EditAsync("hello", spec => WithFile(spec, "app.py", PythonApps.Plain("'v2'")));
@@ -58,9 +58,9 @@ public sealed class AppLifecycleTests(OperatorFixture platform) : IClassFixture<
         Assert.Equal(2, second.Status!.Revision);
         Assert.Equal(running.Status.Image, second.Status.Image); // Code only: the same environment.
         Assert.Equal("v2", await Http.GetStringAsync(second.Status.Endpoints![0]));
-        await Eventually.TrueAsync(() => Task.FromResult(!OperatorFixture.AppProcesses("acme", "hello").Intersect(oldProcesses).Any()),
+        await Eventually.TrueAsync(() => Task.FromResult(!platform.AppProcesses("acme", "hello").Intersect(oldProcesses).Any()),
             TimeSpan.FromSeconds(10), () => "the old process is still running");
-        Assert.Single(OperatorFixture.AppProcesses("acme", "hello"));
+        Assert.Single(platform.AppProcesses("acme", "hello"));
         Assert.NotNull(created);
     }
 
@@ -163,17 +163,17 @@ public sealed class AppLifecycleTests(OperatorFixture platform) : IClassFixture<
 
         var stopped = await EditAsync("brief", spec => spec with { Stopped = true });
         await WaitAsync("brief", a => a.Status?.Phase == AppPhase.Stopped && a.Status.ObservedGeneration == stopped.Metadata.Generation, "Stopped");
-        Assert.Empty(OperatorFixture.AppProcesses("acme", "brief"));
+        Assert.Empty(platform.AppProcesses("acme", "brief"));
 
         var started = await EditAsync("brief", spec => spec with { Stopped = false, Replicas = 2 });
         var again = await RunningAsync("brief", started.Metadata.Generation!.Value);
         Assert.Equal(running.Status!.Revision, again.Status!.Revision); // Same code, same revision.
         Assert.Equal(2, again.Status.Endpoints!.Count);
-        Assert.Equal(2, OperatorFixture.AppProcesses("acme", "brief").Count);
+        Assert.Equal(2, platform.AppProcesses("acme", "brief").Count);
 
         await platform.Api.Apps.DeleteAsync("acme", "brief");
         await Eventually.TrueAsync(async () => await platform.Api.Apps.TryGetAsync("acme", "brief") is null, Timeout, () => "the app is still there");
-        Assert.Empty(OperatorFixture.AppProcesses("acme", "brief"));
+        Assert.Empty(platform.AppProcesses("acme", "brief"));
         Assert.False(Directory.Exists(revisionDirectory));
     }
 
@@ -184,18 +184,18 @@ public sealed class AppLifecycleTests(OperatorFixture platform) : IClassFixture<
         await RunningAsync("survivor", 1);
         var edited = await EditAsync("survivor", spec => WithFile(spec, "app.py", PythonApps.Plain("'two'", prelude: "import time; time.sleep(1.5)")));
         // Kill it while revision 2 is starting next to revision 1.
-        await Eventually.TrueAsync(() => Task.FromResult(OperatorFixture.AppProcesses("acme", "survivor").Count == 2), Timeout, () => "revision 2 never started");
+        await Eventually.TrueAsync(() => Task.FromResult(platform.AppProcesses("acme", "survivor").Count == 2), Timeout, () => "revision 2 never started");
         await platform.KillOperatorAsync();
 
         await platform.StartOperatorAsync();
         var running = await RunningAsync("survivor", edited.Metadata.Generation!.Value);
 
         Assert.Equal("two", await Http.GetStringAsync(running.Status!.Endpoints![0]));
-        await Eventually.TrueAsync(() => Task.FromResult(OperatorFixture.AppProcesses("acme", "survivor").Count == 1), TimeSpan.FromSeconds(15),
-            () => $"processes: {string.Join(", ", OperatorFixture.AppProcesses("acme", "survivor"))}");
+        await Eventually.TrueAsync(() => Task.FromResult(platform.AppProcesses("acme", "survivor").Count == 1), TimeSpan.FromSeconds(15),
+            () => $"processes: {string.Join(", ", platform.AppProcesses("acme", "survivor"))}");
         foreach (var other in new[] { "hello", "deps", "steady" })
         {
-            Assert.True(OperatorFixture.AppProcesses("acme", other).Count <= 1, $"{other} has twins");
+            Assert.True(platform.AppProcesses("acme", other).Count <= 1, $"{other} has twins");
         }
     }
 }

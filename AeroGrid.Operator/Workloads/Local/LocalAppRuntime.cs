@@ -104,6 +104,12 @@ internal sealed partial class LocalAppRuntime(IOptions<LocalRuntimeOptions> opti
                 await StopSetAsync(older, _options.GracePeriod);
                 DeleteRevision(older);
             }
+            // The replaced revision stays on record as leftover until released: an Operator killed meanwhile
+            // finds and stops it on restart instead of leaving a twin.
+            if (slot.Serving is { } replaced)
+            {
+                await WriteStateAsync(PendingPath(appDirectory, replaced.Spec.Revision), replaced);
+            }
             slot.Previous = slot.Serving;
             slot.Serving = set;
             await WriteStateAsync(StatePath(appDirectory), set);
@@ -123,7 +129,7 @@ internal sealed partial class LocalAppRuntime(IOptions<LocalRuntimeOptions> opti
         {
             return;
         }
-        _ = Task.Run(async () =>
+        slot.Releasing = Task.Run(async () =>
         {
             // Traffic has moved; let requests already on their way finish before SIGTERM.
             await Task.Delay(_options.DrainDelay);
@@ -171,6 +177,7 @@ internal sealed partial class LocalAppRuntime(IOptions<LocalRuntimeOptions> opti
             try
             {
                 await Task.WhenAll(new[] { slot.Serving, slot.Previous }.OfType<RevisionSet>().Select(set => StopSetAsync(set, _options.GracePeriod)));
+                await slot.Releasing;
                 slot.Serving = slot.Previous = null;
             }
             finally
@@ -216,9 +223,11 @@ internal sealed partial class LocalAppRuntime(IOptions<LocalRuntimeOptions> opti
         }
         foreach (var appDirectory in Directory.GetDirectories(AppsDirectory).SelectMany(Directory.GetDirectories))
         {
+            var state = await ReadStateAsync(StatePath(appDirectory));
             foreach (var pending in Directory.GetFiles(appDirectory, "rev-*.replicas.json"))
             {
-                if (await ReadStateAsync(pending) is { } leftover)
+                // A crash between recording the new serving revision and clearing its pending file leaves both: it serves.
+                if (await ReadStateAsync(pending) is { } leftover && leftover.Spec.Revision != state?.Spec.Revision)
                 {
                     foreach (var replica in leftover.Replicas)
                     {
@@ -231,7 +240,7 @@ internal sealed partial class LocalAppRuntime(IOptions<LocalRuntimeOptions> opti
                 }
                 File.Delete(pending);
             }
-            if (await ReadStateAsync(StatePath(appDirectory)) is { } state)
+            if (state is not null)
             {
                 await AdoptAsync(state);
             }
@@ -246,7 +255,7 @@ internal sealed partial class LocalAppRuntime(IOptions<LocalRuntimeOptions> opti
         var slots = _apps.Values.ToList();
         _apps.Clear();
         await Task.WhenAll(slots.SelectMany(slot => new[] { slot.Serving, slot.Previous }).OfType<RevisionSet>()
-            .Select(set => StopSetAsync(set, _options.GracePeriod)));
+            .Select(set => StopSetAsync(set, _options.GracePeriod)).Concat(slots.Select(slot => slot.Releasing)));
     }
 
     private async Task AdoptAsync(RevisionState state)
@@ -334,6 +343,7 @@ internal sealed partial class LocalAppRuntime(IOptions<LocalRuntimeOptions> opti
             Directory.Delete(set.Spec.Directory, recursive: true);
         }
         File.Delete(set.Spec.LogPath);
+        File.Delete(PendingPath(Path.GetDirectoryName(set.Spec.Directory)!, set.Spec.Revision));
     }
 
     private string AppDirectory(string @namespace, string name) => Path.Combine(AppsDirectory, @namespace, name);
@@ -379,6 +389,9 @@ internal sealed partial class LocalAppRuntime(IOptions<LocalRuntimeOptions> opti
         public readonly SemaphoreSlim Gate = new(1, 1);
         public RevisionSet? Serving;
         public RevisionSet? Previous;
+
+        /// <summary>The replaced revision being drained and stopped; stopping the app waits for it.</summary>
+        public Task Releasing = Task.CompletedTask;
     }
 
     private sealed record RevisionSet(ReplicaSpec Spec, string Hash)
