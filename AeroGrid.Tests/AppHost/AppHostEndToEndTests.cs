@@ -63,7 +63,9 @@ public sealed class AppHostEndToEndTests
             await host.StopAsync(TimeSpan.FromSeconds(60));
 
             Assert.True(host.HasExited);
-            Assert.Empty(ProcessesUnder(data));
+            // Children that got SIGTERM may need a moment to finish exiting; an orphan never does.
+            await Eventually.TrueAsync(() => Task.FromResult(ProcessesUnder(data).Count == 0), TimeSpan.FromSeconds(10),
+                () => "left running: " + string.Join("; ", ProcessesUnder(data).Select(CommandLine)) + "\n" + host.Output[^Math.Min(host.Output.Length, 3000)..]);
             Assert.Empty(OperatorFixture.AppProcesses(data, "demo", "stays"));
         }
         finally
@@ -95,6 +97,18 @@ public sealed class AppHostEndToEndTests
             new FormUrlEncodedContent(new Dictionary<string, string> { ["grant_type"] = "client_credentials", ["tenant"] = "demo" }));
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!["access_token"]!.GetValue<string>();
+    }
+
+    private static string CommandLine(int pid)
+    {
+        try
+        {
+            return $"{pid}: {File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ')}";
+        }
+        catch (IOException)
+        {
+            return $"{pid}: (exited)";
+        }
     }
 
     /// <summary>Live processes that mention the data directory in their command line or environment: the platform's and its apps'.</summary>
