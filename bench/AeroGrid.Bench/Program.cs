@@ -5,11 +5,15 @@ using AeroGrid.Bench;
 return args switch
 {
     ["controlplane", .. var rest] => await ControlPlaneBench.RunAsync(rest),
+    ["gateway", .. var rest] => await GatewayBench.RunAsync(rest),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: AeroGrid.Bench controlplane [--apps 1000] [--writers 8] [--updates 2000] [--watch-events 500]");
+    Console.Error.WriteLine("""
+        usage: AeroGrid.Bench controlplane [--apps 1000] [--writers 8] [--updates 2000] [--watch-events 500]
+               AeroGrid.Bench gateway [--rounds 3] [--duration 5] [--warmup 3] [--connections 32] [--threads 2]
+        """);
     return 2;
 }
