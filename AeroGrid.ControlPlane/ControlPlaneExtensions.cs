@@ -18,6 +18,9 @@ internal static class ControlPlaneExtensions
         builder.Services.AddSingleton<ResourceStore>();
         builder.Services.AddSingleton<ResourceHandler>();
         builder.Services.AddSingleton<WatchHandler>();
+        builder.Services.AddSingleton<LogProxy>();
+        // No timeout: a followed log streams for as long as the reader wants.
+        builder.Services.AddHttpClient(nameof(LogProxy), client => client.Timeout = Timeout.InfiniteTimeSpan);
         builder.Services.AddHostedService<TenantSeeder>();
         builder.Services.AddHostedService<CompactionService>();
         builder.Services.AddAeroGridAuthentication(builder.Configuration, (http, reason) =>
@@ -56,6 +59,7 @@ internal static class ControlPlaneExtensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapDiscoveryApi();
+        app.MapOpenApiDocuments();
         app.MapResourceApi();
         foreach (var path in new[] { "/healthz", "/readyz", "/livez" })
         {

@@ -18,6 +18,7 @@ public static class ApiJson
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
             UnmappedMemberHandling = strict ? JsonUnmappedMemberHandling.Disallow : JsonUnmappedMemberHandling.Skip,
             AllowTrailingCommas = false,
+            Converters = { new Rfc3339TimeConverter() },
         };
         options.MakeReadOnly(populateMissingResolver: true);
         return options;

@@ -87,6 +87,17 @@ internal static class DiscoveryApi
                 ["kind"] = definition.Kind,
                 ["verbs"] = new JsonArray("get", "patch", "update"),
             });
+            if (definition == ResourceDefinitions.App)
+            {
+                resources.Add(new JsonObject
+                {
+                    ["name"] = $"{definition.Plural}/log",
+                    ["singularName"] = "",
+                    ["namespaced"] = true,
+                    ["kind"] = definition.Kind,
+                    ["verbs"] = new JsonArray("get"),
+                });
+            }
         }
         return new JsonObject { ["kind"] = "APIResourceList", ["apiVersion"] = "v1", ["groupVersion"] = groupVersion, ["resources"] = resources };
     }

@@ -80,6 +80,14 @@ internal static class ResourceApi
                 return handler.PatchAsync(http, definition, @namespace, name, status);
             });
         }
+        if (definition == ResourceDefinitions.App)
+        {
+            api.MapGet($"{item}/log", (HttpContext http, LogProxy logs, string @namespace, string name) =>
+            {
+                ApiAuthorization.Demand(http, definition, "get", @namespace, name);
+                return logs.ReadAsync(http, @namespace, name);
+            });
+        }
         api.MapGet($"{item}/status", (HttpContext http, ResourceHandler handler, string? @namespace, string name) =>
         {
             ApiAuthorization.Demand(http, definition, "get", @namespace, name);

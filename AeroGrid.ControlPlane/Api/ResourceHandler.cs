@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AeroGrid.Api.Meta;
@@ -40,10 +41,9 @@ internal sealed class ResourceHandler(ResourceStore store, TimeProvider time, IO
         {
             throw ApiError.Gone("The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.");
         }
-        var result = await store.ListAsync(
-            definition.Plural, @namespace, token?.After, item => selector.Matches(item.ToJson()), limit, http.RequestAborted);
+        Func<StoredObject, bool> filter = selector == Selector.Everything ? _ => true : item => selector.Matches(item.ToJson());
+        var result = await store.ListAsync(definition.Plural, @namespace, token?.After, filter, limit, http.RequestAborted);
         var revision = token?.Revision ?? result.Revision;
-        var items = result.Items.Select(item => item.ToJson()).ToList();
         string? next = null;
         if (result.Remaining > 0)
         {
@@ -58,17 +58,15 @@ internal sealed class ResourceHandler(ResourceStore store, TimeProvider time, IO
         };
         if (TableConverter.IsRequested(http.Request))
         {
-            var table = TableConverter.ToTable(definition, items, http.Request);
+            var table = TableConverter.ToTable(definition, result.Items.Select(item => item.ToJson()), http.Request);
             table["metadata"] = metadata;
             return Json(table, 200);
         }
-        return Json(new JsonObject
-        {
-            ["apiVersion"] = definition.ApiVersion,
-            ["kind"] = definition.ListKind,
-            ["metadata"] = metadata,
-            ["items"] = new JsonArray([.. items]),
-        }, 200);
+        // The stored JSON goes out as it is: a list of a thousand apps is not parsed and written again.
+        var list = new StringBuilder();
+        list.Append(new JsonObject { ["apiVersion"] = definition.ApiVersion, ["kind"] = definition.ListKind, ["metadata"] = metadata }.ToJsonString()[..^1]);
+        list.Append(",\"items\":[").AppendJoin(',', result.Items.Select(item => item.Json)).Append("]}");
+        return Json(list.ToString(), 200);
     }
 
     public async Task<IResult> CreateAsync(HttpContext http, ResourceDefinition definition, string? @namespace)

@@ -16,6 +16,10 @@ internal sealed class Selector
 
     public static Selector Parse(string? labelSelector, string? fieldSelector)
     {
+        if (string.IsNullOrWhiteSpace(labelSelector) && string.IsNullOrWhiteSpace(fieldSelector))
+        {
+            return Everything;
+        }
         var selector = new Selector();
         foreach (var term in SplitTerms(labelSelector))
         {

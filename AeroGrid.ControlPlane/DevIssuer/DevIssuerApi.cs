@@ -35,6 +35,8 @@ internal static class DevIssuerApi
         {
             return app;
         }
+        // Load or create the key now, not on the first token request.
+        app.Services.GetRequiredService<DevSigningKey>();
         var issuer = app.MapGroup("/dev-issuer").AddEndpointFilter(async (context, next) =>
             IPAddress.IsLoopback(context.HttpContext.Connection.RemoteIpAddress ?? IPAddress.None)
                 ? await next(context)
@@ -87,6 +89,8 @@ internal static class DevIssuerApi
                     return Error("invalid_request", "expires_in must be a positive number of seconds");
                 }
             }
+            // Tokens are credentials: no cache keeps them (RFC 6749, section 5.1).
+            http.Response.Headers.CacheControl = "no-store";
             return Mint(key, auth.Value, form, lifetime) switch
             {
                 (null, var error) => Error("invalid_request", error!),

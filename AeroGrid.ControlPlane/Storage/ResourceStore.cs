@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Threading.Channels;
 using AeroGrid.Api.Meta;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
@@ -9,7 +10,7 @@ namespace AeroGrid.ControlPlane.Storage;
 /// Objects and their change history in SQLite: the local stand-in for etcd (the k3s/kine idea).
 /// </summary>
 /// <remarks>
-/// Every write is one transaction that appends an event (its row id is the new resourceVersion) and
+/// Every write appends an event (its row id is the new resourceVersion) and
 /// upserts the object. WAL with <c>synchronous=FULL</c> makes a write durable before it is acknowledged,
 /// even on power loss. Writes are serialized, so resourceVersions rise in commit order and watchers
 /// see events in that order. The event table doubles as the watch history and is compacted to a
@@ -17,7 +18,12 @@ namespace AeroGrid.ControlPlane.Storage;
 /// </remarks>
 internal sealed class ResourceStore : IDisposable
 {
+    /// <summary>Writes in one transaction at most; bounds the time a batch holds the writer.</summary>
+    private const int MaxBatch = 256;
+
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly Channel<PendingWrite> _writes = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _commitLoop;
     private readonly SqliteConnection _writer;
     private readonly string _readConnectionString;
     private readonly WatchHub _hub;
@@ -55,6 +61,7 @@ internal sealed class ResourceStore : IDisposable
         var current = Scalar(_writer, "SELECT COALESCE(MAX(rv), 0) FROM events");
         _compactedRevision = Scalar(_writer, "SELECT COALESCE(MIN(rv), 1) - 1 FROM events");
         _hub.Initialize(current);
+        _commitLoop = Task.Run(CommitLoopAsync);
     }
 
     /// <summary>The newest committed resourceVersion.</summary>
@@ -161,40 +168,90 @@ internal sealed class ResourceStore : IDisposable
     public Task<StoredObject> DeleteAsync(ObjectKey key, JsonObject last, long expectedRevision, CancellationToken cancellationToken) =>
         WriteAsync(key, expectedRevision, last, WatchEventType.Deleted, cancellationToken);
 
-    private async Task<StoredObject> WriteAsync(ObjectKey key, long? expectedRevision, JsonObject obj, string eventType, CancellationToken cancellationToken)
+    private Task<StoredObject> WriteAsync(ObjectKey key, long? expectedRevision, JsonObject obj, string eventType, CancellationToken cancellationToken)
     {
-        await _writeLock.WaitAsync(cancellationToken);
+        var write = new PendingWrite(key, expectedRevision, obj, eventType);
+        return _writes.Writer.TryWrite(write)
+            ? write.Done.Task.WaitAsync(cancellationToken)
+            : Task.FromException<StoredObject>(new ObjectDisposedException(nameof(ResourceStore)));
+    }
+
+    /// <summary>
+    /// Group commit: the writes waiting when a transaction starts go into it together and share its one fsync.
+    /// Each keeps its own precondition; a refused write does not affect the others.
+    /// </summary>
+    private async Task CommitLoopAsync()
+    {
+        var batch = new List<PendingWrite>();
+        while (await _writes.Reader.WaitToReadAsync())
+        {
+            while (batch.Count < MaxBatch && _writes.Reader.TryRead(out var write))
+            {
+                batch.Add(write);
+            }
+            await _writeLock.WaitAsync();
+            try
+            {
+                CommitBatch(batch);
+            }
+            finally
+            {
+                _writeLock.Release();
+            }
+            batch.Clear();
+        }
+    }
+
+    private void CommitBatch(List<PendingWrite> batch)
+    {
+        var committed = new List<(PendingWrite Write, StoredObject Result)>();
         try
         {
             using var transaction = _writer.BeginTransaction();
-            var stored = Scalar(_writer, "SELECT rv FROM objects WHERE resource = $r AND namespace = $ns AND name = $n", transaction,
-                ("$r", key.Resource), ("$ns", key.Namespace), ("$n", key.Name));
-            switch (expectedRevision)
+            var revision = _hub.LastRevision;
+            foreach (var write in batch)
             {
-                case null when stored != 0:
-                    throw new StorageException(StorageError.AlreadyExists, key);
-                case not null when stored == 0:
-                    throw new StorageException(StorageError.NotFound, key);
-                case not null when stored != expectedRevision:
-                    throw new StorageException(StorageError.Conflict, key);
+                var key = write.Key;
+                var stored = Scalar(_writer, "SELECT rv FROM objects WHERE resource = $r AND namespace = $ns AND name = $n", transaction,
+                    ("$r", key.Resource), ("$ns", key.Namespace), ("$n", key.Name));
+                var refusal = write.ExpectedRevision switch
+                {
+                    null when stored != 0 => StorageError.AlreadyExists,
+                    not null when stored == 0 => StorageError.NotFound,
+                    not null when stored != write.ExpectedRevision => StorageError.Conflict,
+                    _ => (StorageError?)null,
+                };
+                if (refusal is { } error)
+                {
+                    write.Done.TrySetException(new StorageException(error, key));
+                    continue;
+                }
+                revision++;
+                ((JsonObject)write.Object["metadata"]!)["resourceVersion"] = revision.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                var json = write.Object.ToJsonString();
+                Execute(_writer, "INSERT INTO events (rv, type, resource, namespace, name, json) VALUES ($rv, $t, $r, $ns, $n, $j)", transaction,
+                    ("$rv", revision), ("$t", write.EventType), ("$r", key.Resource), ("$ns", key.Namespace), ("$n", key.Name), ("$j", json));
+                Execute(_writer, write.EventType == WatchEventType.Deleted
+                        ? "DELETE FROM objects WHERE resource = $r AND namespace = $ns AND name = $n"
+                        : "INSERT OR REPLACE INTO objects (resource, namespace, name, rv, json) VALUES ($r, $ns, $n, $rv, $j)",
+                    transaction, ("$rv", revision), ("$r", key.Resource), ("$ns", key.Namespace), ("$n", key.Name), ("$j", json));
+                committed.Add((write, new StoredObject(key, revision, json)));
             }
-            var revision = _hub.LastRevision + 1;
-            ((JsonObject)obj["metadata"]!)["resourceVersion"] = revision.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            var json = obj.ToJsonString();
-            Execute(_writer, "INSERT INTO events (rv, type, resource, namespace, name, json) VALUES ($rv, $t, $r, $ns, $n, $j)", transaction,
-                ("$rv", revision), ("$t", eventType), ("$r", key.Resource), ("$ns", key.Namespace), ("$n", key.Name), ("$j", json));
-            Execute(_writer, eventType == WatchEventType.Deleted
-                    ? "DELETE FROM objects WHERE resource = $r AND namespace = $ns AND name = $n"
-                    : "INSERT OR REPLACE INTO objects (resource, namespace, name, rv, json) VALUES ($r, $ns, $n, $rv, $j)",
-                transaction, ("$rv", revision), ("$r", key.Resource), ("$ns", key.Namespace), ("$n", key.Name), ("$j", json));
             transaction.Commit();
-            var result = new StoredObject(key, revision, json);
-            _hub.Publish(new StoredEvent(eventType, result));
-            return result;
         }
-        finally
+        catch (Exception e) when (e is SqliteException or IOException)
         {
-            _writeLock.Release();
+            foreach (var (write, _) in committed)
+            {
+                write.Done.TrySetException(e);
+            }
+            return;
+        }
+        // Acknowledged only now, after the commit (and its fsync) succeeded; published in version order.
+        foreach (var (write, result) in committed)
+        {
+            _hub.Publish(new StoredEvent(write.EventType, result));
+            write.Done.TrySetResult(result);
         }
     }
 
@@ -219,6 +276,8 @@ internal sealed class ResourceStore : IDisposable
 
     public void Dispose()
     {
+        _writes.Writer.TryComplete();
+        _commitLoop.Wait(TimeSpan.FromSeconds(10));
         _writer.Dispose();
         _writeLock.Dispose();
     }
@@ -256,3 +315,9 @@ internal sealed class ResourceStore : IDisposable
 }
 
 internal sealed record ListResult(IReadOnlyList<StoredObject> Items, long Revision, long Remaining);
+
+/// <summary>A write waiting for the next group commit.</summary>
+internal sealed record PendingWrite(ObjectKey Key, long? ExpectedRevision, JsonObject Object, string EventType)
+{
+    public TaskCompletionSource<StoredObject> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+}

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using AeroGrid.Api.Client;
 using AeroGrid.Api.Meta;
 using AeroGrid.Api.Resources;
@@ -13,6 +14,11 @@ namespace AeroGrid.Operator.Controllers;
 internal sealed partial class ImageController(ApiClient api, Informer<Image> images, IImageBuilder builder, TimeProvider time, ILogger<ImageController> logger)
     : IReconciler
 {
+    // Builds this controller finished (Ready or Failed) by object uid, hash and generation. The informer may still
+    // hold the object as it was mid-build (our own "Building" write, delivered after the final one): that must
+    // not start the build again.
+    private readonly ConcurrentDictionary<string, (string Hash, long? Generation)> _finished = new(StringComparer.Ordinal);
+
     public string Name => "image";
 
     public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken cancellationToken)
@@ -25,7 +31,8 @@ internal sealed partial class ImageController(ApiClient api, Informer<Image> ima
         var hash = ImageHash.Of(image.Spec.Runtime, image.Spec.Requirements);
         var status = image.Status;
         var generation = image.Metadata.Generation;
-        if (status?.Hash == hash && status.ObservedGeneration == generation && status.Phase is ImagePhase.Ready or ImagePhase.Failed)
+        var finished = _finished.TryGetValue(image.Metadata.Uid ?? "", out var done) && done == (hash, generation);
+        if (finished || (status?.Hash == hash && status.ObservedGeneration == generation && status.Phase is ImagePhase.Ready or ImagePhase.Failed))
         {
             // Done either way: a failed build is retried only when the requirements change (a new hash).
             return ReconcileResult.Done;
@@ -33,6 +40,7 @@ internal sealed partial class ImageController(ApiClient api, Informer<Image> ima
         if (builder.TryGetReady(hash) is { } cached)
         {
             await WriteAsync(image, Ready(image, hash, cached, "The environment was already built."), cancellationToken);
+            _finished[image.Metadata.Uid ?? ""] = (hash, generation);
             return ReconcileResult.Done;
         }
         await WriteAsync(image, new ImageStatus
@@ -47,6 +55,7 @@ internal sealed partial class ImageController(ApiClient api, Informer<Image> ima
         {
             var reference = await builder.BuildAsync(hash, image.Spec, cancellationToken);
             await WriteAsync(image, Ready(image, hash, reference, "The environment is built."), cancellationToken);
+            _finished[image.Metadata.Uid ?? ""] = (hash, generation);
         }
         catch (ImageBuildException e)
         {
@@ -60,6 +69,7 @@ internal sealed partial class ImageController(ApiClient api, Informer<Image> ima
                 LogTail = e.LogTail,
                 Conditions = Conditions.Set(status?.Conditions, Condition("False", "BuildFailed", e.Message, generation), time.GetUtcNow()),
             }, cancellationToken);
+            _finished[image.Metadata.Uid ?? ""] = (hash, generation);
         }
         return ReconcileResult.Done;
     }

@@ -4,24 +4,8 @@ using AeroGrid.Tests.Infrastructure;
 namespace AeroGrid.Tests.ControlPlane;
 
 /// <summary>Watch streams: order, resume from a resourceVersion, 410 after compaction, bookmarks and timeouts.</summary>
-public sealed class WatchTests(WatchTests.Server server) : IClassFixture<WatchTests.Server>
+public sealed class WatchTests(ShortHistoryControlPlane server) : IClassFixture<ShortHistoryControlPlane>
 {
-    /// <summary>A control plane with a tiny watch history, fast compaction and frequent bookmarks.</summary>
-    public sealed class Server : IAsyncLifetime
-    {
-        public ControlPlaneFixture ControlPlane { get; } = new();
-
-        public async ValueTask InitializeAsync()
-        {
-            ControlPlane.Settings["ControlPlane:HistoryEvents"] = "20";
-            ControlPlane.Settings["ControlPlane:CompactionInterval"] = "00:00:00.200";
-            ControlPlane.Settings["ControlPlane:BookmarkInterval"] = "00:00:00.300";
-            await ControlPlane.InitializeAsync();
-        }
-
-        public ValueTask DisposeAsync() => ControlPlane.DisposeAsync();
-    }
-
     private ControlPlaneFixture Api => server.ControlPlane;
 
     [Fact]
@@ -76,8 +60,9 @@ public sealed class WatchTests(WatchTests.Server server) : IClassFixture<WatchTe
         using var admin = Api.Client(await Api.AdminTokenAsync());
         await admin.PostJsonAsync("/api/v1/namespaces", JsonNode.Parse("""{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"churn"}}""")!);
         var (_, first) = await admin.PostJsonAsync(Apps.Collection("churn"), Apps.Manifest("c0"));
-        var (_, page) = await admin.GetJsonAsync(Apps.Collection("churn") + "?limit=1");
         await admin.PostJsonAsync(Apps.Collection("churn"), Apps.Manifest("c1"));
+        var (_, page) = await admin.GetJsonAsync(Apps.Collection("churn") + "?limit=1");
+        Assert.NotNull(page.Str("metadata.continue"));
         for (var i = 0; i < 30; i++)
         {
             await admin.MergePatchAsync(Apps.Item("churn", "c1"), new JsonObject { ["metadata"] = new JsonObject { ["labels"] = new JsonObject { ["i"] = $"v{i}" } } });

@@ -11,15 +11,26 @@ internal sealed class PlatformProcess : IAsyncDisposable
 
     private PlatformProcess(Process process) => _process = process;
 
+    public int Id => _process.Id;
+
+    /// <summary>The repository this benchmark was built from.</summary>
+    public static string RepositoryRoot
+    {
+        get
+        {
+            var root = new DirectoryInfo(AppContext.BaseDirectory);
+            while (!File.Exists(Path.Combine(root.FullName, "AeroGrid.sln")))
+            {
+                root = root.Parent ?? throw new InvalidOperationException("AeroGrid.sln not found");
+            }
+            return root.FullName;
+        }
+    }
+
     public static async Task<PlatformProcess> StartAsync(string project, Uri health, params string[] args)
     {
         var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(root.FullName, "AeroGrid.sln")))
-        {
-            root = root.Parent ?? throw new InvalidOperationException("AeroGrid.sln not found");
-        }
-        var binary = Path.Combine(root.FullName, project, "bin", configuration, "net10.0", project + ".dll");
+        var binary = Path.Combine(RepositoryRoot, project, "bin", configuration, "net10.0", project + ".dll");
         var info = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.GetDirectoryName(binary)!, RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add(binary);
         foreach (var arg in args)

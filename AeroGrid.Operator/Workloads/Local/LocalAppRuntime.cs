@@ -14,9 +14,12 @@ namespace AeroGrid.Operator.Workloads.Local;
 internal sealed partial class LocalAppRuntime(IOptions<LocalRuntimeOptions> options, ILogger<LocalAppRuntime> logger)
     : IAppRuntime, IHostedService
 {
+    private static readonly TimeSpan LogCheckInterval = TimeSpan.FromSeconds(30);
     private static readonly JsonSerializerOptions StateJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
     private readonly ConcurrentDictionary<string, AppSlot> _apps = new(StringComparer.Ordinal);
     private readonly LocalRuntimeOptions _options = options.Value;
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _logBounds = Task.CompletedTask;
 
     public event Action<string>? Changed;
 
@@ -206,6 +209,7 @@ internal sealed partial class LocalAppRuntime(IOptions<LocalRuntimeOptions> opti
     /// <summary>Adopts what a previous Operator left running and removes what its unfinished rollouts left.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        _logBounds = BoundLogsAsync(_stopping.Token);
         if (!Directory.Exists(AppsDirectory))
         {
             return;
@@ -237,6 +241,8 @@ internal sealed partial class LocalAppRuntime(IOptions<LocalRuntimeOptions> opti
     /// <summary>Stops every app process: nothing the platform started outlives it.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        await _stopping.CancelAsync();
+        await _logBounds;
         var slots = _apps.Values.ToList();
         _apps.Clear();
         await Task.WhenAll(slots.SelectMany(slot => new[] { slot.Serving, slot.Previous }).OfType<RevisionSet>()
@@ -264,6 +270,48 @@ internal sealed partial class LocalAppRuntime(IOptions<LocalRuntimeOptions> opti
     {
         await Task.WhenAll(set.Replicas.Select(r => r.WaitReadyAsync(_options.ReadinessTimeout, CancellationToken.None)));
         Changed?.Invoke(key);
+    }
+
+    /// <summary>Keeps each serving revision's log under <see cref="LocalRuntimeOptions.MaxLogBytes"/>: past it, only the newest half stays.</summary>
+    /// <remarks>The processes append with O_APPEND, so they keep writing at the new end; lines written during the cut may be lost.</remarks>
+    private async Task BoundLogsAsync(CancellationToken stopping)
+    {
+        using var timer = new PeriodicTimer(LogCheckInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stopping))
+            {
+                foreach (var path in _apps.Values.Select(slot => slot.Serving?.Spec.LogPath).OfType<string>())
+                {
+                    TrimLog(path, _options.MaxLogBytes);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+    }
+
+    internal static void TrimLog(string path, long maxBytes)
+    {
+        try
+        {
+            using var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+            if (file.Length <= maxBytes)
+            {
+                return;
+            }
+            var keep = new byte[maxBytes / 2];
+            file.Seek(-keep.Length, SeekOrigin.End);
+            file.ReadExactly(keep);
+            file.SetLength(0);
+            file.Write(keep);
+        }
+        catch (IOException)
+        {
+            // Gone with its revision.
+        }
     }
 
     private void OnChanged(string key, AppSlot slot)
@@ -319,7 +367,7 @@ internal sealed partial class LocalAppRuntime(IOptions<LocalRuntimeOptions> opti
     [LoggerMessage(EventId = 3201, Level = LogLevel.Information, Message = "{Key} revision {Revision} is serving")]
     private static partial void LogRolledOut(ILogger logger, string key, long revision);
 
-    [LoggerMessage(EventId = 3202, Level = LogLevel.Warning, Message = "{Key} revision {Revision} failed: {Reason}; the previous revision keeps serving")]
+    [LoggerMessage(EventId = 3202, Level = LogLevel.Warning, Message = "{Key} revision {Revision} failed: {Reason}; what served before is untouched")]
     private static partial void LogRolloutFailed(ILogger logger, string key, long revision, string reason);
 
     [LoggerMessage(EventId = 3203, Level = LogLevel.Information, Message = "{Key} revision {Revision}: adopted {Replicas} processes left by a previous Operator")]

@@ -1,0 +1,144 @@
+using System.Text.Json.Nodes;
+using AeroGrid.Api.Client;
+using AeroGrid.Api.Resources;
+using AeroGrid.Tests.Infrastructure;
+
+namespace AeroGrid.Tests.Client;
+
+/// <summary>The informer against the real control plane: sync, changes, 410 and relist, a server restart, resync.</summary>
+public sealed class InformerTests(ShortHistoryControlPlane server) : IClassFixture<ShortHistoryControlPlane>
+{
+    private const int ExpiredEvent = 1101;
+    private const int WatchFailedEvent = 1102;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task It_syncs_page_by_page_then_follows_changes_in_order()
+    {
+        var api = await server.ControlPlane.AdminApiAsync();
+        var tenant = await api.NewTenantAsync("informer");
+        foreach (var name in new[] { "a", "b", "c" })
+        {
+            await api.Apps.CreateAsync(TestApps.New(tenant, name), Ct);
+        }
+        var informer = new Informer<App>(api.Apps, new InformerOptions { Namespace = tenant, PageSize = 2 }, new RecordingLogger());
+        var events = new EventRecorder<App>();
+        informer.Changed += events.Record;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var run = informer.RunAsync(stop.Token);
+
+        await informer.WaitForSyncAsync(Ct).WaitAsync(TimeSpan.FromSeconds(20), Ct);
+        Assert.True(informer.HasSynced);
+        Assert.Equal(["a", "b", "c"], informer.List().Select(a => a.Metadata.Name).Order());
+        Assert.Equal(["a", "b", "c"], events.Events.Select(e => e.Object.Metadata.Name).Order());
+        Assert.All(events.Events, e => Assert.Equal(InformerEventType.Added, e.Type));
+
+        await api.Apps.CreateAsync(TestApps.New(tenant, "d"), Ct);
+        await api.Apps.PatchAsync(tenant, "a", JsonNode.Parse("""{"spec":{"replicas":2}}""")!, PatchType.Merge, cancellationToken: Ct);
+        await api.Apps.DeleteAsync(tenant, "b", Ct);
+        var changes = (await events.WaitUntilAsync(all => all.Count >= 6)).Skip(3).ToList();
+
+        Assert.Equal(
+            [(InformerEventType.Added, "d"), (InformerEventType.Updated, "a"), (InformerEventType.Deleted, "b")],
+            changes.Select(e => (e.Type, e.Object.Metadata.Name)));
+        Assert.Equal(1, changes[1].OldObject?.Spec.Replicas);
+        Assert.Equal(2, changes[1].Object.Spec.Replicas);
+        Assert.Equal(2, informer.TryGet(tenant, "a")?.Spec.Replicas);
+        Assert.Null(informer.TryGet(tenant, "b"));
+
+        var late = new EventRecorder<App>();
+        informer.Changed += late.Record;
+        Assert.Equal(["a", "c", "d"], late.Events.Select(e => e.Object.Metadata.Name).Order());
+
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+    }
+
+    [Fact]
+    public async Task After_a_410_it_lists_again_and_reports_what_changed_while_it_was_cut_off()
+    {
+        using var network = new NetworkSwitch();
+        var api = await server.ControlPlane.AdminApiAsync(network);
+        var writer = await server.ControlPlane.AdminApiAsync();
+        var tenant = await api.NewTenantAsync("relist");
+        foreach (var name in new[] { "kept", "deleted", "changed" })
+        {
+            await api.Apps.CreateAsync(TestApps.New(tenant, name), Ct);
+        }
+        var log = new RecordingLogger();
+        var options = new InformerOptions { Namespace = tenant, InitialBackoff = TimeSpan.FromMilliseconds(50), MaxBackoff = TimeSpan.FromMilliseconds(200) };
+        var informer = new Informer<App>(api.Apps, options, log);
+        var events = new EventRecorder<App>();
+        informer.Changed += events.Record;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var run = informer.RunAsync(stop.Token);
+        await informer.WaitForSyncAsync(Ct).WaitAsync(TimeSpan.FromSeconds(20), Ct);
+
+        network.Cut();
+        // Everything the informer saw is older than this; once this expires, so has the informer's version.
+        var cutAt = (await writer.Apps.ListAsync(tenant, cancellationToken: Ct)).Metadata.ResourceVersion!;
+        await writer.Apps.DeleteAsync(tenant, "deleted", Ct);
+        var changed = await writer.Apps.GetAsync(tenant, "changed", Ct);
+        await writer.Apps.UpdateAsync(changed with { Spec = changed.Spec with { Replicas = 3 } }, Ct);
+        await writer.Apps.CreateAsync(TestApps.New(tenant, "created"), Ct);
+        await writer.ExpireAsync(tenant, cutAt);
+        network.Restore();
+
+        await events.WaitUntilAsync(all =>
+            all.Any(e => e is { Type: InformerEventType.Deleted, Object.Metadata.Name: "deleted" })
+            && all.Any(e => e is { Type: InformerEventType.Updated, Object.Metadata.Name: "changed", Object.Spec.Replicas: 3, OldObject.Spec.Replicas: 1 })
+            && all.Any(e => e is { Type: InformerEventType.Added, Object.Metadata.Name: "created" }));
+
+        Assert.Contains(ExpiredEvent, log.EventIds);
+        Assert.Equal(["changed", "churn", "created", "kept"], informer.List().Select(a => a.Metadata.Name).Order());
+        Assert.DoesNotContain(events.Events, e => e.Object.Metadata.Name == "kept" && e.Type != InformerEventType.Added);
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+    }
+
+    [Fact]
+    public async Task It_reconnects_after_the_server_restarts()
+    {
+        var api = await server.ControlPlane.AdminApiAsync();
+        var tenant = await api.NewTenantAsync("restart");
+        await api.Apps.CreateAsync(TestApps.New(tenant, "before"), Ct);
+        var log = new RecordingLogger();
+        var options = new InformerOptions { Namespace = tenant, InitialBackoff = TimeSpan.FromMilliseconds(100), MaxBackoff = TimeSpan.FromSeconds(1) };
+        var informer = new Informer<App>(api.Apps, options, log);
+        var events = new EventRecorder<App>();
+        informer.Changed += events.Record;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var run = informer.RunAsync(stop.Token);
+        await informer.WaitForSyncAsync(Ct).WaitAsync(TimeSpan.FromSeconds(20), Ct);
+
+        await server.ControlPlane.CrashAndRestartAsync();
+        await api.Apps.CreateAsync(TestApps.New(tenant, "after"), Ct);
+
+        await events.WaitUntilAsync(all => all.Any(e => e is { Type: InformerEventType.Added, Object.Metadata.Name: "after" }));
+        Assert.Contains(WatchFailedEvent, log.EventIds);
+        Assert.Equal(["after", "before"], informer.List().Select(a => a.Metadata.Name).Order());
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+    }
+
+    [Fact]
+    public async Task A_resync_sends_every_cached_object_again_as_unchanged_updates()
+    {
+        var api = await server.ControlPlane.AdminApiAsync();
+        var tenant = await api.NewTenantAsync("resync");
+        await api.Apps.CreateAsync(TestApps.New(tenant, "steady"), Ct);
+        var options = new InformerOptions { Namespace = tenant, ResyncPeriod = TimeSpan.FromMilliseconds(100) };
+        var informer = new Informer<App>(api.Apps, options, new RecordingLogger());
+        var events = new EventRecorder<App>();
+        informer.Changed += events.Record;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var run = informer.RunAsync(stop.Token);
+
+        var all = await events.WaitUntilAsync(all => all.Count(e => e.Type == InformerEventType.Updated) >= 2);
+
+        Assert.All(all.Where(e => e.Type == InformerEventType.Updated), e => Assert.Same(e.OldObject, e.Object));
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+    }
+}

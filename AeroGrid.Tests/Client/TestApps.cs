@@ -1,0 +1,54 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using AeroGrid.Api.Client;
+using AeroGrid.Api.Resources;
+
+namespace AeroGrid.Tests.Client;
+
+/// <summary>Typed apps and tenants for the client tests.</summary>
+internal static class TestApps
+{
+    public static App New(string @namespace, string name, Dictionary<string, string>? labels = null, List<string>? finalizers = null) => new()
+    {
+        Metadata = new() { Name = name, Namespace = @namespace, Labels = labels, Finalizers = finalizers },
+        Spec = new() { Files = [new() { Path = "app.py", Content = "print('hello')" }] },
+    };
+
+    /// <summary>A fresh tenant, so a test's watch or informer sees only its own writes.</summary>
+    public static async Task<string> NewTenantAsync(this ApiClient api, string prefix)
+    {
+        var created = await api.Namespaces.CreateAsync(new Namespace { Metadata = new() { GenerateName = prefix + "-" } }, TestContext.Current.CancellationToken);
+        return created.Metadata.Name!;
+    }
+
+    /// <summary>
+    /// Writes to the tenant until the server's watch history has moved past <paramref name="resourceVersion"/>
+    /// (on a <see cref="Infrastructure.ShortHistoryControlPlane"/>), and returns what a watch from it then throws.
+    /// </summary>
+    public static async Task<ApiException> ExpireAsync(this ApiClient api, string tenant, string resourceVersion)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var churn = await api.Apps.CreateAsync(New(tenant, "churn"), ct);
+        for (var i = 0; i < 30; i++)
+        {
+            var patch = new JsonObject { ["metadata"] = new JsonObject { ["labels"] = new JsonObject { ["i"] = $"v{i}" } } };
+            await api.Apps.PatchAsync(tenant, churn.Metadata.Name!, patch, PatchType.Merge, cancellationToken: ct);
+        }
+        // Compaction runs every 200 ms; until it has, the watch just ends after its timeout.
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            try
+            {
+                await foreach (var _ in api.Apps.WatchAsync(tenant, resourceVersion, timeoutSeconds: 1, cancellationToken: ct))
+                {
+                }
+            }
+            catch (ApiException e) when (e.StatusCode == HttpStatusCode.Gone)
+            {
+                return e;
+            }
+            await Task.Delay(100, ct);
+        }
+        throw new TimeoutException($"resourceVersion {resourceVersion} never expired");
+    }
+}
