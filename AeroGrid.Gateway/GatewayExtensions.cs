@@ -4,7 +4,6 @@ using AeroGrid.Gateway;
 using AeroGrid.Gateway.Access;
 using AeroGrid.Gateway.Forwarding;
 using AeroGrid.Gateway.Routing;
-using AeroGrid.Gateway.Tracing;
 using AeroGrid.Gateway.Watch;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -44,12 +43,12 @@ internal static class GatewayExtensions
         // Added, not tried: AddAeroGridAuthentication registered ASP.NET Core's default, and the last registration wins.
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, GatewayAuthorizationResultHandler>();
 
-        // Forwarding: routes per App, the gateway's transforms, a trace that continues through the gateway.
+        // Forwarding: routes per App and the gateway's transforms. The trace continues through the gateway's own span
+        // because AddServiceDefaults' tracing starts one per request from the caller's traceparent.
         services.AddReverseProxy();
         services.TryAddSingleton<AppProxyConfigProvider>();
         services.TryAddSingleton<IProxyConfigProvider>(provider => provider.GetRequiredService<AppProxyConfigProvider>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITransformProvider, AppTransformProvider>());
-        services.AddHostedService<TraceContinuation>();
         return builder;
     }
 

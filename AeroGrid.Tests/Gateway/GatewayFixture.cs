@@ -13,6 +13,9 @@ namespace AeroGrid.Tests.Gateway;
 /// </summary>
 public sealed class GatewayFixture : IAsyncLifetime
 {
+    /// <summary>The gateway follows the API through a watch: a change reaches its routes a moment later.</summary>
+    public static readonly TimeSpan RouteTimeout = TimeSpan.FromSeconds(10);
+
     private readonly int _port = ServiceProcess.FreePort();
     private ServiceProcess? _gateway;
     private StandInApp? _first;
@@ -40,14 +43,15 @@ public sealed class GatewayFixture : IAsyncLifetime
         _first = await StandInApp.StartAsync("first");
         _second = await StandInApp.StartAsync("second");
         _adminToken = await ControlPlane.AdminTokenAsync();
-        _api = new ApiClient(ControlPlane.Client(null), _ => ValueTask.FromResult<string?>(_adminToken));
+        _api = await ControlPlane.AdminApiAsync();
         _gateway = ServiceProcess.Start("AeroGrid.Gateway",
         [
             "--urls", Url.ToString(),
             "--Gateway:ApiServer", ControlPlane.Url.ToString(),
             "--Gateway:TokenEndpoint", new Uri(ControlPlane.Issuer, "oauth/token").ToString(),
             "--Auth:Authority", ControlPlane.Issuer.ToString(),
-            // ASP.NET Core starts a request activity on its own while its hosting log is on; off, the trace test shows the gateway's own.
+            // ASP.NET Core starts a request activity on its own while its hosting log is on; off, the trace test shows that
+            // the gateway's tracing (ServiceDefaults) does.
             "--Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics", "None",
         ]);
         await _gateway.WaitHealthyAsync(new Uri(Url, "/health"));
@@ -78,24 +82,16 @@ public sealed class GatewayFixture : IAsyncLifetime
         });
         await WriteStatusAsync(app, phase, endpoints);
         using var http = Client(AdminToken);
-        await Eventually(async () => (await http.GetAsync($"/apps/{tenant}/{name}")).StatusCode != HttpStatusCode.NotFound,
-            $"the gateway never routed {tenant}/{name}");
+        await Eventually.TrueAsync(async () =>
+        {
+            using var response = await http.GetAsync($"/apps/{tenant}/{name}");
+            return response.StatusCode != HttpStatusCode.NotFound;
+        }, RouteTimeout, () => $"the gateway routes {tenant}/{name}");
     }
 
     /// <summary>A rollout as the Operator reports it: the app's ready processes are now these.</summary>
     public async Task SetEndpointsAsync(string tenant, string name, params string[] endpoints) =>
         await WriteStatusAsync(await Api.Apps.GetAsync(tenant, name), AppPhase.Running, endpoints);
-
-    /// <summary>Polls until <paramref name="condition"/> holds: the gateway follows the API through a watch, a moment later.</summary>
-    public static async Task Eventually(Func<Task<bool>> condition, string failure)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, failure);
-            await Task.Delay(20);
-        }
-    }
 
     public async ValueTask DisposeAsync()
     {

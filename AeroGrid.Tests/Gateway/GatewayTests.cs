@@ -28,13 +28,18 @@ public sealed class GatewayTests(GatewayFixture gateway) : IClassFixture<Gateway
     [Fact]
     public async Task A_request_with_an_invalid_token_is_401()
     {
-        using var http = gateway.Client("not-a-jwt");
+        var trusted = TestTokens.DevKey(gateway.ControlPlane.DataDirectory);
+        var forged = TestTokens.Create(TestTokens.ForeignKey(trusted.KeyId), gateway.ControlPlane.Issuer.ToString(), "acme", permissions: "apps:invoke");
 
-        using var response = await http.GetAsync(Echo);
+        foreach (var token in new[] { "not-a-jwt", forged })
+        {
+            using var http = gateway.Client(token);
+            using var response = await http.GetAsync(Echo);
 
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Equal("error=\"invalid_token\"", response.Headers.WwwAuthenticate.Single().Parameter);
-        await AssertErrorAsync(response, "unauthorized");
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+            Assert.Equal("error=\"invalid_token\"", response.Headers.WwwAuthenticate.Single().Parameter);
+            await AssertErrorAsync(response, "unauthorized");
+        }
     }
 
     [Fact]
@@ -147,8 +152,8 @@ public sealed class GatewayTests(GatewayFixture gateway) : IClassFixture<Gateway
 
         await gateway.SetEndpointsAsync("acme", "rolling", gateway.Second.Address);
 
-        await GatewayFixture.Eventually(async () => (await EchoAsync(http, "/apps/acme/rolling/")).Str("app") == "second",
-            "the traffic never moved to the new endpoint");
+        await Eventually.TrueAsync(async () => (await EchoAsync(http, "/apps/acme/rolling/")).Str("app") == "second",
+            GatewayFixture.RouteTimeout, () => "the traffic moves to the new endpoint");
         Assert.Equal(pid, gateway.Process.Id);
         Assert.False(gateway.Process.HasExited);
     }

@@ -1,10 +1,8 @@
-using System.Net;
 using System.Net.WebSockets;
 using System.Text.Json.Nodes;
+using AeroGrid.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace AeroGrid.Tests.Gateway;
 
@@ -27,14 +25,11 @@ internal sealed class StandInApp : IAsyncDisposable
     public string Name { get; }
 
     /// <summary>What the Operator would put in <c>status.endpoints</c> for it.</summary>
-    public string Address => _server.Urls.Single();
+    public string Address => _server.BoundAddress().GetLeftPart(UriPartial.Authority);
 
     public static async Task<StandInApp> StartAsync(string name)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        var server = builder.Build();
+        var server = LoopbackKestrel.CreateBuilder().Build();
         var app = new StandInApp(name, server);
         server.UseWebSockets();
         server.Map("/events", app.StreamEventsAsync);

@@ -21,11 +21,9 @@ internal static class ControlPlaneBench
         var port = PlatformProcess.FreePort();
         var url = new Uri($"http://127.0.0.1:{port}");
         var data = Directory.CreateTempSubdirectory("aerogrid-bench-").FullName;
-        await using var server = await PlatformProcess.StartAsync("AeroGrid.ControlPlane", new Uri(url, "/readyz"),
-            "--urls", url.ToString(), "--Auth:Authority", new Uri(url, "/dev-issuer/").ToString(), "--DevIssuer:Enabled", "true",
-            "--ControlPlane:DataDirectory", data, "--ControlPlane:Tenants:0", "bench");
+        await using var server = await PlatformProcess.StartControlPlaneAsync(url, data);
         using var http = new HttpClient { BaseAddress = url };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(http));
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await DevIssuer.AdminTokenAsync(http));
         const string Collection = "/apis/aerogrid.io/v1alpha1/namespaces/bench/apps";
 
         Console.WriteLine($"control plane bench: {apps} apps, {writers} concurrent writers, {updates} updates, {watchEvents} watch events");
@@ -105,18 +103,6 @@ internal static class ControlPlaneBench
         {
             throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         }
-    }
-
-    private static async Task<string> TokenAsync(HttpClient http)
-    {
-        using var response = await http.PostAsync("/dev-issuer/oauth/token", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials",
-            ["permissions"] = "platform:admin",
-            ["subject"] = "bench",
-        }));
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonObject>())!["access_token"]!.GetValue<string>();
     }
 
     private static JsonObject Manifest(string name) => new()

@@ -26,9 +26,7 @@ internal static class OperatorBench
         var api = new Uri($"http://127.0.0.1:{PlatformProcess.FreePort()}");
         var issuer = new Uri(api, "/dev-issuer/");
         var operatorUrl = new Uri($"http://127.0.0.1:{PlatformProcess.FreePort()}");
-        await using var controlPlane = await PlatformProcess.StartAsync("AeroGrid.ControlPlane", new Uri(api, "/readyz"),
-            "--urls", api.ToString(), "--Auth:Authority", issuer.ToString(), "--DevIssuer:Enabled", "true",
-            "--ControlPlane:DataDirectory", Path.Combine(data, "cp"), "--ControlPlane:Tenants:0", "bench");
+        await using var controlPlane = await PlatformProcess.StartControlPlaneAsync(api, Path.Combine(data, "cp"));
         await using var @operator = await PlatformProcess.StartAsync("AeroGrid.Operator", new Uri(operatorUrl, "/health"),
             "--urls", operatorUrl.ToString(), "--Auth:Authority", issuer.ToString(),
             "--Operator:ApiServer", api.ToString(), "--Operator:TokenEndpoint", new Uri(issuer, "oauth/token").ToString(),

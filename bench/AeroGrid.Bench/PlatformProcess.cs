@@ -63,6 +63,14 @@ internal sealed class PlatformProcess : IAsyncDisposable
         throw new TimeoutException($"{project} did not start");
     }
 
+    /// <summary>The control plane with the dev issuer on <paramref name="url"/>, its data in <paramref name="dataDirectory"/>, tenant <c>bench</c>.</summary>
+    public static Task<PlatformProcess> StartControlPlaneAsync(Uri url, string dataDirectory) =>
+        StartAsync("AeroGrid.ControlPlane", new Uri(url, "/readyz"),
+            "--urls", url.ToString(), "--Auth:Authority", new Uri(url, "/dev-issuer/").ToString(), "--DevIssuer:Enabled", "true",
+            "--ControlPlane:DataDirectory", dataDirectory, "--ControlPlane:Tenants:0", "bench",
+            // No HTTPS port for kubectl: the benchmarks do not need it, and a fixed one may be taken.
+            "--ControlPlane:HttpsPort", "0");
+
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -6,11 +6,16 @@ return args switch
 {
     ["controlplane", .. var rest] => await ControlPlaneBench.RunAsync(rest),
     ["operator", .. var rest] => await OperatorBench.RunAsync(rest),
+    ["gateway", .. var rest] => await GatewayBench.RunAsync(rest),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: AeroGrid.Bench controlplane [--apps 1000] [--writers 8] [--updates 2000] [--watch-events 500]\n       AeroGrid.Bench operator [--edits 25] [--fresh 10] [--idle-apps 100] [--idle-seconds 30]");
+    Console.Error.WriteLine("""
+        usage: AeroGrid.Bench controlplane [--apps 1000] [--writers 8] [--updates 2000] [--watch-events 500]
+               AeroGrid.Bench operator [--edits 25] [--fresh 10] [--idle-apps 100] [--idle-seconds 30]
+               AeroGrid.Bench gateway [--rounds 3] [--duration 5] [--warmup 3] [--connections 32] [--threads 2]
+        """);
     return 2;
 }

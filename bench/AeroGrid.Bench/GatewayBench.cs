@@ -1,0 +1,117 @@
+using System.Net;
+using AeroGrid.Api.Client;
+using AeroGrid.Api.Resources;
+
+namespace AeroGrid.Bench;
+
+/// <summary>
+/// What the gateway costs: requests/s and p50/p99 latency of a small response straight from a stand-in app, through
+/// nginx, and through the gateway (JWT validation, tenant check, header rules, YARP), all loaded by wrk in one run.
+/// </summary>
+internal static class GatewayBench
+{
+    private const string Tenant = "bench";
+    private const string AppName = "hello";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var duration = TimeSpan.FromSeconds(BenchArgs.Int(args, "duration", 5));
+        var rounds = BenchArgs.Int(args, "rounds", 3);
+        var warmup = TimeSpan.FromSeconds(BenchArgs.Int(args, "warmup", 3));
+        var connections = BenchArgs.Int(args, "connections", 32);
+        var threads = BenchArgs.Int(args, "threads", 2);
+        var wrk = new Wrk(await DebianPackages.RequireAsync("wrk", "wrk"), threads, connections);
+        var nginxBinary = await DebianPackages.RequireAsync("nginx", "nginx");
+
+        await using var upstream = await UpstreamApp.StartAsync();
+        var controlPlaneUrl = new Uri($"http://127.0.0.1:{PlatformProcess.FreePort()}");
+        var data = Directory.CreateTempSubdirectory("aerogrid-bench-").FullName;
+        await using var controlPlane = await PlatformProcess.StartControlPlaneAsync(controlPlaneUrl, data);
+        using var http = new HttpClient { BaseAddress = controlPlaneUrl };
+        var adminToken = await DevIssuer.AdminTokenAsync(http);
+        var gatewayUrl = new Uri($"http://127.0.0.1:{PlatformProcess.FreePort()}");
+        await using var gateway = await PlatformProcess.StartAsync("AeroGrid.Gateway", new Uri(gatewayUrl, "/health"),
+            "--urls", gatewayUrl.ToString(),
+            "--Gateway:ApiServer", controlPlaneUrl.ToString(),
+            "--Gateway:TokenEndpoint", new Uri(controlPlaneUrl, "/dev-issuer/oauth/token").ToString(),
+            "--Auth:Authority", new Uri(controlPlaneUrl, "/dev-issuer/").ToString());
+        var nginxPort = PlatformProcess.FreePort();
+        await using var nginx = await Nginx.StartAsync(nginxBinary, nginxPort, upstream.Address);
+
+        // Every target gets the same request, token included, so they read the same bytes; only the gateway checks it.
+        var headers = new Dictionary<string, string> { ["Authorization"] = $"Bearer {await DevIssuer.TokenAsync(http, Tenant, "apps:invoke")}" };
+        var throughGateway = new Uri(gatewayUrl, $"/apps/{Tenant}/{AppName}/");
+        await DeployAsync(new ApiClient(http, _ => ValueTask.FromResult<string?>(adminToken)), upstream.Address, throughGateway, headers);
+
+        (string Name, string Url)[] targets =
+        [
+            ("upstream, direct", upstream.Address + "/"),
+            ("nginx", $"http://127.0.0.1:{nginxPort}/"),
+            ("gateway", throughGateway.ToString()),
+        ];
+        Console.WriteLine($"gateway bench: a {UpstreamApp.Body.Length}-byte response, wrk -t{threads} -c{connections}, {rounds} rounds of "
+            + $"{duration.TotalSeconds} s per target after a {warmup.TotalSeconds} s warm-up; all on this machine's {Environment.ProcessorCount} cores "
+            + $"(load average {LoadAverage()} at the start)");
+        foreach (var (_, url) in targets)
+        {
+            await wrk.RunAsync(url, warmup, headers);
+        }
+        // Round by round, so a burst of other work on the machine hits every target alike; the median drops such rounds.
+        var runs = targets.Select(_ => new List<LoadResult>()).ToArray();
+        for (var round = 0; round < rounds; round++)
+        {
+            for (var i = 0; i < targets.Length; i++)
+            {
+                runs[i].Add(await wrk.RunAsync(targets[i].Url, duration, headers));
+            }
+        }
+
+        var direct = Median(runs[0].Select(r => r.RequestsPerSecond));
+        Console.WriteLine($"{"target",-18} {"requests/s",12} {"of direct",10} {"p50 ms",8} {"p99 ms",8}   (medians of {rounds} rounds)");
+        for (var i = 0; i < targets.Length; i++)
+        {
+            var perSecond = Median(runs[i].Select(r => r.RequestsPerSecond));
+            Console.WriteLine($"{targets[i].Name,-18} {perSecond,12:N0} {perSecond / direct,10:P0} "
+                + $"{Median(runs[i].Select(r => r.P50Milliseconds)),8:F2} {Median(runs[i].Select(r => r.P99Milliseconds)),8:F2}");
+        }
+        Console.WriteLine($"load average {LoadAverage()} at the end");
+        Directory.Delete(data, recursive: true);
+        return 0;
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    /// <summary>The 1-minute load average: this machine may be shared, and the numbers mean little when it is busy.</summary>
+    private static string LoadAverage() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
+
+    /// <summary>The app as the Operator would report it, served by the stand-in; returns once the gateway forwards to it.</summary>
+    private static async Task DeployAsync(ApiClient api, string endpoint, Uri throughGateway, Dictionary<string, string> headers)
+    {
+        var app = await api.Apps.CreateAsync(new App
+        {
+            Metadata = new() { Name = AppName, Namespace = Tenant },
+            Spec = new() { Files = [new() { Path = "app.py", Content = "print('a stand-in serves this app')" }] },
+        });
+        await api.Apps.UpdateStatusAsync(app with { Status = new AppStatus { Phase = AppPhase.Running, ReadyReplicas = 1, Endpoints = [endpoint] } });
+        using var http = new HttpClient();
+        for (var i = 0; i < 100; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, throughGateway);
+            foreach (var (name, value) in headers)
+            {
+                request.Headers.Add(name, value);
+            }
+            using var response = await http.SendAsync(request);
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                return;
+            }
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"the gateway never forwarded {throughGateway} to the app");
+    }
+}
