@@ -29,7 +29,8 @@ public sealed class ResourceClient<T>
 
     /// <summary>
     /// One page of the collection. Pass <paramref name="limit"/> to page, then the previous page's
-    /// <see cref="ListMeta.Continue"/> as <paramref name="continueToken"/>; all pages are one consistent snapshot.
+    /// <see cref="ListMeta.Continue"/> as <paramref name="continueToken"/>. Every page reports the first page's resourceVersion;
+    /// a watch from it delivers whatever changed meanwhile (kube-apiserver also makes the pages one snapshot; the local server does not).
     /// </summary>
     public async Task<ResourceList<T>> ListAsync(
         string? @namespace,

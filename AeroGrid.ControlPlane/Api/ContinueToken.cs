@@ -4,6 +4,11 @@ using System.Text.Json;
 namespace AeroGrid.ControlPlane.Api;
 
 /// <summary>The opaque <c>continue</c> of a paged list: the list's resourceVersion and the last key returned.</summary>
+/// <remarks>
+/// Later pages read the current objects after that key, not a snapshot at the first page's version (SQLite keeps no
+/// old versions); all pages report the first page's version, so a watch from it delivers what changed meanwhile.
+/// A token older than the watch history is 410 Expired, as in Kubernetes.
+/// </remarks>
 internal sealed record ContinueToken(long Revision, (string Namespace, string Name) After)
 {
     public string Encode() =>
