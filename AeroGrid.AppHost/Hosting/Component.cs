@@ -77,9 +77,9 @@ internal sealed class Component(string name, string project, Uri health, IReadOn
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(Binary(project))!,
+            WorkingDirectory = Path.GetDirectoryName(Repository.ProjectBinary(project))!,
         };
-        info.ArgumentList.Add(Binary(project));
+        info.ArgumentList.Add(Repository.ProjectBinary(project));
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
@@ -122,12 +122,5 @@ internal sealed class Component(string name, string project, Uri health, IReadOn
         await _supervision;
         _process?.Dispose();
         _stopping.Dispose();
-    }
-
-    /// <summary>A sibling project's build output, built with the AppHost (same configuration).</summary>
-    private static string Binary(string project)
-    {
-        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-        return Path.Combine(Repository.Root, project, "bin", configuration, "net10.0", project + ".dll");
     }
 }

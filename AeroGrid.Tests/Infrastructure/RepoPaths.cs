@@ -4,7 +4,7 @@ namespace AeroGrid.Tests.Infrastructure;
 internal static class RepoPaths
 {
     /// <summary>The repository root: the folder holding AeroGrid.sln.</summary>
-    public static string Root { get; } = FindRoot();
+    public static string Root => AeroGrid.AppHost.Hosting.Repository.Root;
 
     /// <summary>
     /// The <c>shared</c> folder beside the repository (design docs and the offline JSON schemas), or beside one of
@@ -13,9 +13,6 @@ internal static class RepoPaths
     public static string Shared => FindShared();
 
     public static string Schemas => Path.Combine(Shared, "schemas");
-
-    /// <summary>The test binary folder, where referenced service projects are copied.</summary>
-    public static string TestBin => AppContext.BaseDirectory;
 
     private static string FindShared()
     {
@@ -28,17 +25,5 @@ internal static class RepoPaths
             }
         }
         throw new InvalidOperationException($"no shared folder beside {Root} or its parents");
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "AeroGrid.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException($"AeroGrid.sln not found above {AppContext.BaseDirectory}");
     }
 }

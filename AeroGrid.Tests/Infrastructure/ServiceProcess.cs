@@ -39,7 +39,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
     /// <summary>Starts <c>dotnet &lt;project&gt;.dll args</c> from the project's own build output.</summary>
     public static ServiceProcess Start(string project, IEnumerable<string> args, IDictionary<string, string>? environment = null)
     {
-        var binary = ProjectBinary(project);
+        var binary = AeroGrid.AppHost.Hosting.Repository.ProjectBinary(project);
         var info = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = Path.GetDirectoryName(binary)!,
@@ -132,14 +132,6 @@ internal sealed class ServiceProcess : IAsyncDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    /// <summary>The build output of a project of this repository, in the same configuration as the tests.</summary>
-    public static string ProjectBinary(string project)
-    {
-        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-        var path = Path.Combine(RepoPaths.Root, project, "bin", configuration, "net10.0", project + ".dll");
-        return File.Exists(path) ? path : throw new FileNotFoundException($"{project} is not built", path);
     }
 
     private void Append(string? line)

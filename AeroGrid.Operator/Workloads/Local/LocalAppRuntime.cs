@@ -84,7 +84,17 @@ internal sealed partial class LocalAppRuntime(IOptions<LocalRuntimeOptions> opti
             }
             await WriteStateAsync(PendingPath(appDirectory, revision.Revision), set);
 
-            var ready = await Task.WhenAll(set.Replicas.Select(r => r.WaitReadyAsync(_options.ReadinessTimeout, cancellationToken)));
+            bool[] ready;
+            try
+            {
+                ready = await Task.WhenAll(set.Replicas.Select(r => r.WaitReadyAsync(_options.ReadinessTimeout, cancellationToken)));
+            }
+            catch
+            {
+                // Cancelled (the Operator is stopping) or broken: the new processes must not outlive the attempt.
+                await StopSetAsync(set, TimeSpan.FromSeconds(1));
+                throw;
+            }
             if (!ready.All(r => r))
             {
                 var exited = set.Replicas.Any(r => r.Restarts > 0 || r.CrashLooping) || !ready.Any(r => r);
@@ -186,7 +196,11 @@ internal sealed partial class LocalAppRuntime(IOptions<LocalRuntimeOptions> opti
             }
         }
         var directory = AppDirectory(@namespace, name);
-        if (removeFiles && Directory.Exists(directory))
+        if (!Directory.Exists(directory))
+        {
+            return;
+        }
+        if (removeFiles)
         {
             Directory.Delete(directory, recursive: true);
         }
@@ -254,8 +268,13 @@ internal sealed partial class LocalAppRuntime(IOptions<LocalRuntimeOptions> opti
         await _logBounds;
         var slots = _apps.Values.ToList();
         _apps.Clear();
-        await Task.WhenAll(slots.SelectMany(slot => new[] { slot.Serving, slot.Previous }).OfType<RevisionSet>()
-            .Select(set => StopSetAsync(set, _options.GracePeriod)).Concat(slots.Select(slot => slot.Releasing)));
+        await Task.WhenAll(slots.Select(async slot =>
+        {
+            // Waits out a rollout in flight: cancelled with the controllers, it stops what it started.
+            await slot.Gate.WaitAsync(CancellationToken.None);
+            await Task.WhenAll(new[] { slot.Serving, slot.Previous }.OfType<RevisionSet>().Select(set => StopSetAsync(set, _options.GracePeriod)));
+            await slot.Releasing;
+        }));
     }
 
     private async Task AdoptAsync(RevisionState state)
