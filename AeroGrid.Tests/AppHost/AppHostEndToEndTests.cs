@@ -46,6 +46,13 @@ public sealed class AppHostEndToEndTests
             await client.Apps.CreateAsync(Hello("first"));
             Assert.Equal("first", await AnswerAsync(http, "first"));
 
+            // A component that crashes is restarted, and the AppHost says so.
+            var gatewayProcess = ProcessesWith($"AeroGrid.Gateway.dll --urls http://127.0.0.1:{gateway}").Single();
+            System.Diagnostics.Process.GetProcessById(gatewayProcess).Kill();
+            await Eventually.TrueAsync(() => Task.FromResult(host.Output.Contains("[gateway] exited with code", StringComparison.Ordinal)),
+                TimeSpan.FromSeconds(10), () => "the AppHost did not notice");
+            Assert.Equal("first", await AnswerAsync(http, "first"));
+
             var app = await client.Apps.GetAsync("demo", "hello");
             await client.Apps.UpdateAsync(app with { Spec = Hello("second").Spec });
             Assert.Equal("second", await AnswerAsync(http, "second"));
@@ -112,7 +119,9 @@ public sealed class AppHostEndToEndTests
     }
 
     /// <summary>Live processes that mention the data directory in their command line or environment: the platform's and its apps'.</summary>
-    private static List<int> ProcessesUnder(string data)
+    private static List<int> ProcessesUnder(string data) => ProcessesWith(data);
+
+    private static List<int> ProcessesWith(string text)
     {
         var found = new List<int>();
         foreach (var dir in Directory.GetDirectories("/proc"))
@@ -123,7 +132,8 @@ public sealed class AppHostEndToEndTests
             }
             try
             {
-                if ((File.ReadAllText(Path.Combine(dir, "cmdline")) + File.ReadAllText(Path.Combine(dir, "environ"))).Contains(data, StringComparison.Ordinal)
+                var described = (File.ReadAllText(Path.Combine(dir, "cmdline")) + "\0" + File.ReadAllText(Path.Combine(dir, "environ"))).Replace('\0', ' ');
+                if (described.Contains(text, StringComparison.Ordinal)
                     && !File.ReadAllText(Path.Combine(dir, "stat")).Contains(") Z ", StringComparison.Ordinal))
                 {
                     found.Add(pid);
