@@ -28,6 +28,8 @@ public static class AuthenticationExtensions
                 options.Audience = auth.Audience;
                 options.RequireHttpsMetadata = auth.RequireHttpsMetadata;
                 options.MapInboundClaims = false;
+                options.TokenHandlers.Clear();
+                options.TokenHandlers.Add(new CachingTokenHandler(TimeProvider.System) { MapInboundClaims = false });
                 // Keys rotate at the issuer; refetch at most every 5 minutes when an unknown kid shows up.
                 options.RefreshInterval = TimeSpan.FromMinutes(5);
                 options.AutomaticRefreshInterval = TimeSpan.FromHours(12);
