@@ -131,11 +131,6 @@ internal sealed class ResourceStore : IDisposable
     public async Task<IReadOnlyList<StoredEvent>> ReadEventsAsync(
         string resource, string? @namespace, long afterRevision, long upToRevision, CancellationToken cancellationToken)
     {
-        if (afterRevision < CompactedRevision)
-        {
-            throw new StorageException(StorageError.Gone, new(resource, @namespace ?? "", ""),
-                $"too old resource version: {afterRevision} ({CompactedRevision})");
-        }
         await using var connection = await OpenReaderAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"""
@@ -153,6 +148,13 @@ internal sealed class ResourceStore : IDisposable
         {
             var key = new ObjectKey(resource, reader.GetString(2), reader.GetString(3));
             events.Add(new(reader.GetString(1), new StoredObject(key, reader.GetInt64(0), reader.GetString(4))));
+        }
+        // Checked after the read: compaction raises the mark before it deletes, so if the mark is still at or
+        // below our start now, nothing we needed was deleted before or during the read.
+        if (afterRevision < CompactedRevision)
+        {
+            throw new StorageException(StorageError.Gone, new(resource, @namespace ?? "", ""),
+                $"too old resource version: {afterRevision} ({CompactedRevision})");
         }
         return events;
     }
@@ -264,8 +266,9 @@ internal sealed class ResourceStore : IDisposable
             var keepFrom = _hub.LastRevision - _historyEvents;
             if (keepFrom > CompactedRevision)
             {
-                Execute(_writer, "DELETE FROM events WHERE rv <= $rv", null, ("$rv", keepFrom));
+                // The mark first: a reader that could miss the deleted rows sees it when it checks after reading.
                 Interlocked.Exchange(ref _compactedRevision, keepFrom);
+                Execute(_writer, "DELETE FROM events WHERE rv <= $rv", null, ("$rv", keepFrom));
             }
         }
         finally
