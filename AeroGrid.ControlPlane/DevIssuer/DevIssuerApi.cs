@@ -26,6 +26,7 @@ internal static class DevIssuerApi
     {
         services.Configure<DevIssuerOptions>(configuration.GetSection(DevIssuerOptions.SectionName));
         services.AddSingleton<DevSigningKey>();
+        services.AddSingleton<AuthorizationCodes>();
         return services;
     }
 
@@ -50,10 +51,13 @@ internal static class DevIssuerApi
                 ["issuer"] = authority,
                 ["jwks_uri"] = authority + ".well-known/jwks.json",
                 ["token_endpoint"] = authority + "oauth/token",
+                ["authorization_endpoint"] = authority + "authorize",
+                ["code_challenge_methods_supported"] = new JsonArray("S256"),
+                ["scopes_supported"] = new JsonArray("openid", "profile"),
                 ["response_types_supported"] = new JsonArray("code"),
                 ["subject_types_supported"] = new JsonArray("public"),
                 ["id_token_signing_alg_values_supported"] = new JsonArray("RS256"),
-                ["grant_types_supported"] = new JsonArray("client_credentials"),
+                ["grant_types_supported"] = new JsonArray("authorization_code", "client_credentials"),
                 ["token_endpoint_auth_methods_supported"] = new JsonArray("none", "client_secret_post"),
             });
         });
@@ -69,14 +73,21 @@ internal static class DevIssuerApi
                 ["e"] = key.PublicJwk.E,
             }),
         }));
-        issuer.MapPost("/oauth/token", async (HttpContext http, DevSigningKey key, IOptions<AeroGridAuthOptions> auth, IOptions<DevIssuerOptions> options) =>
+        issuer.MapAuthorizePage();
+        issuer.MapPost("/oauth/token", async (HttpContext http, DevSigningKey key, IOptions<AeroGridAuthOptions> auth, IOptions<DevIssuerOptions> options, AuthorizationCodes codes) =>
         {
             var form = http.Request.HasFormContentType
                 ? (await http.Request.ReadFormAsync(http.RequestAborted)).ToDictionary(f => f.Key, f => f.Value.ToString())
                 : (await http.Request.ReadFromJsonAsync<Dictionary<string, string>>(http.RequestAborted)) ?? [];
+            // Tokens are credentials: no cache keeps them (RFC 6749, section 5.1).
+            http.Response.Headers.CacheControl = "no-store";
+            if (form.GetValueOrDefault("grant_type") == "authorization_code")
+            {
+                return ExchangeCode(key, auth.Value, options.Value, codes, form);
+            }
             if (form.GetValueOrDefault("grant_type") != "client_credentials")
             {
-                return Error("unsupported_grant_type", "the dev issuer supports grant_type=client_credentials");
+                return Error("unsupported_grant_type", "the dev issuer supports grant_type=authorization_code and client_credentials");
             }
             var lifetime = options.Value.TokenLifetime;
             if (form.TryGetValue("expires_in", out var requested))
@@ -89,8 +100,6 @@ internal static class DevIssuerApi
                     return Error("invalid_request", "expires_in must be a positive number of seconds");
                 }
             }
-            // Tokens are credentials: no cache keeps them (RFC 6749, section 5.1).
-            http.Response.Headers.CacheControl = "no-store";
             return Mint(key, auth.Value, form, lifetime) switch
             {
                 (null, var error) => Error("invalid_request", error!),
@@ -145,6 +154,29 @@ internal static class DevIssuerApi
                 """, "application/yaml");
         });
         return app;
+    }
+
+    /// <summary>The code flow's second leg: a code and its PKCE verifier for an access token and an ID token.</summary>
+    private static IResult ExchangeCode(DevSigningKey key, AeroGridAuthOptions auth, DevIssuerOptions options, AuthorizationCodes codes, Dictionary<string, string> form)
+    {
+        var (user, refusal) = codes.Redeem(
+            form.GetValueOrDefault("code", ""), form.GetValueOrDefault("client_id", ""),
+            form.GetValueOrDefault("redirect_uri", ""), form.GetValueOrDefault("code_verifier", ""));
+        if (user is null)
+        {
+            return Error("invalid_grant", refusal!);
+        }
+        var claims = new Dictionary<string, string> { ["tenant"] = user.Tenant, ["subject"] = user.Subject, ["permissions"] = user.Permissions };
+        var (access, _) = Mint(key, auth, claims, options.TokenLifetime);
+        var (identity, _) = Mint(key, auth, new Dictionary<string, string>(claims) { ["audience"] = form["client_id"] }, options.TokenLifetime);
+        return Results.Json(new JsonObject
+        {
+            ["access_token"] = access,
+            ["id_token"] = identity,
+            ["token_type"] = "Bearer",
+            ["expires_in"] = (int)options.TokenLifetime.TotalSeconds,
+            ["scope"] = user.Permissions,
+        });
     }
 
     /// <summary>A signed access token with Auth0's shape: iss, sub, aud, iat, nbf, exp, jti, tenant claim, permissions.</summary>
