@@ -10,8 +10,8 @@ namespace AeroGrid.Tests.Infrastructure;
 /// </summary>
 public sealed class ControlPlaneFixture : IAsyncLifetime
 {
-    private readonly int _port = ServiceProcess.FreePort();
-    private readonly int _httpsPort = ServiceProcess.FreePort();
+    private int _port = ServiceProcess.FreePort();
+    private int _httpsPort = ServiceProcess.FreePort();
     private ServiceProcess? _process;
 
     public string DataDirectory { get; } = Directory.CreateTempSubdirectory("aerogrid-cp-").FullName;
@@ -25,7 +25,23 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
 
     internal ServiceProcess Process => _process ?? throw new InvalidOperationException("not started");
 
-    public async ValueTask InitializeAsync() => await StartAsync();
+    public async ValueTask InitializeAsync()
+    {
+        // A free port is only free until someone binds it: parallel test classes (and their app processes)
+        // may take it between our choice and the server's bind. Then choose again.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await StartAsync();
+                return;
+            }
+            catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("address already in use", StringComparison.Ordinal))
+            {
+                (_port, _httpsPort) = (ServiceProcess.FreePort(), ServiceProcess.FreePort());
+            }
+        }
+    }
 
     public async Task StartAsync()
     {
