@@ -9,6 +9,12 @@ namespace AeroGrid.Tests.Infrastructure;
 internal sealed class ServiceProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private const int FirstPort = 20_000;
+    private const int LastPort = 32_000;
+
+    // A random start, so two test runs on one machine rarely walk the same ports.
+    private static int _nextPort = FirstPort + Random.Shared.Next(0, 10_000);
+
     private readonly StringBuilder _output = new();
 
     private ServiceProcess(Process process)
@@ -127,11 +133,31 @@ internal sealed class ServiceProcess : IAsyncDisposable
         _process.Dispose();
     }
 
+    /// <summary>
+    /// A port for a service under test: below the kernel's ephemeral range (where outgoing connections and the
+    /// apps' own <c>bind(0)</c> ports come from), never handed out twice in one test run, and bindable right now.
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        while (true)
+        {
+            var port = Interlocked.Increment(ref _nextPort);
+            if (port > LastPort)
+            {
+                Interlocked.CompareExchange(ref _nextPort, FirstPort, port);
+                continue;
+            }
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // Taken: try the next.
+            }
+        }
     }
 
     private void Append(string? line)
