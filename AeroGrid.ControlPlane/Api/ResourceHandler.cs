@@ -222,7 +222,8 @@ internal sealed class ResourceHandler(ResourceStore store, TimeProvider time, IO
                 throw ApiError.Conflict(definition, name);
             }
             var currentJson = current.ToJson();
-            var body = incoming(current.ToJson());
+            // Neither a replace (which ignores it) nor a patch (which copies first) changes what it is given.
+            var body = incoming(currentJson);
             var next = status ? WithStatus(definition, currentJson, body, http) : WithSpec(definition, currentJson, body, http);
             try
             {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -121,29 +120,7 @@ public sealed class AppHostEndToEndTests
     /// <summary>Live processes that mention the data directory in their command line or environment: the platform's and its apps'.</summary>
     private static List<int> ProcessesUnder(string data) => ProcessesWith(data);
 
-    private static List<int> ProcessesWith(string text)
-    {
-        var found = new List<int>();
-        foreach (var dir in Directory.GetDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
-            {
-                continue;
-            }
-            try
-            {
-                var described = (File.ReadAllText(Path.Combine(dir, "cmdline")) + "\0" + File.ReadAllText(Path.Combine(dir, "environ"))).Replace('\0', ' ');
-                if (described.Contains(text, StringComparison.Ordinal)
-                    && !File.ReadAllText(Path.Combine(dir, "stat")).Contains(") Z ", StringComparison.Ordinal))
-                {
-                    found.Add(pid);
-                }
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // Exited while we looked.
-            }
-        }
-        return found;
-    }
+    private static List<int> ProcessesWith(string text) =>
+        LiveProcesses.Where((commandLine, environment) =>
+            commandLine.Contains(text, StringComparison.Ordinal) || environment.Contains(text, StringComparison.Ordinal));
 }

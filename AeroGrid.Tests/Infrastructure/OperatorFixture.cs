@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net.Http.Headers;
 using AeroGrid.Api.Client;
 
@@ -75,32 +74,11 @@ public sealed class OperatorFixture : IAsyncLifetime
     public IReadOnlyList<int> AppProcesses(string tenant, string app) => AppProcesses(DataDirectory, tenant, app);
 
     /// <summary>Live processes that run revisions of the app under a data directory, found by the variables the Operator sets.</summary>
-    public static IReadOnlyList<int> AppProcesses(string dataDirectory, string tenant, string app)
-    {
-        var found = new List<int>();
-        foreach (var dir in Directory.GetDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
-            {
-                continue;
-            }
-            try
-            {
-                var environment = File.ReadAllText(Path.Combine(dir, "environ")).Split('\0');
-                if (environment.Contains($"AEROGRID_TENANT={tenant}") && environment.Contains($"AEROGRID_APP={app}")
-                    && environment.Any(v => v.StartsWith($"AEROGRID_LOG={dataDirectory}", StringComparison.Ordinal))
-                    && !File.ReadAllText(Path.Combine(dir, "stat")).Contains(") Z ", StringComparison.Ordinal))
-                {
-                    found.Add(pid);
-                }
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // Exited while we looked.
-            }
-        }
-        return found;
-    }
+    public static IReadOnlyList<int> AppProcesses(string dataDirectory, string tenant, string app) =>
+        LiveProcesses.Where((_, environment) =>
+            environment.Contains($" AEROGRID_TENANT={tenant} ", StringComparison.Ordinal)
+            && environment.Contains($" AEROGRID_APP={app} ", StringComparison.Ordinal)
+            && environment.Contains($" AEROGRID_LOG={dataDirectory}", StringComparison.Ordinal));
 
     public async ValueTask DisposeAsync()
     {
