@@ -32,7 +32,7 @@ var controlPlane = new Component("control-plane", "AeroGrid.ControlPlane", new($
     "--urls", api, .. auth, "--DevIssuer:Enabled", "true",
     "--ControlPlane:HttpsPort", $"{options.ApiHttpsPort}",
     "--ControlPlane:DataDirectory", Path.Combine(options.DataDirectory, "control-plane"),
-    "--ControlPlane:Tenants:0", options.Tenant,
+    .. options.Tenants.SelectMany((tenant, i) => new[] { $"--ControlPlane:Tenants:{i}", tenant }),
     "--ControlPlane:LogsUrl", $"http://127.0.0.1:{options.OperatorPort}",
 ]);
 var @operator = new Component("operator", "AeroGrid.Operator", new($"http://127.0.0.1:{options.OperatorPort}/health"),
@@ -48,10 +48,18 @@ var gateway = new Component("gateway", "AeroGrid.Gateway", new($"http://127.0.0.
     "--urls", $"http://127.0.0.1:{options.GatewayPort}", .. auth,
     "--Gateway:ApiServer", api, "--Gateway:TokenEndpoint", $"{issuer}oauth/token",
 ]);
+var portalUrl = $"http://127.0.0.1:{options.PortalPort}";
+var portal = new Component("portal", "AeroGrid.Portal", new($"{portalUrl}/health"),
+[
+    "--urls", portalUrl, .. auth,
+    "--Portal:ApiServer", api, "--Portal:Gateway", $"http://127.0.0.1:{options.GatewayPort}",
+]);
+var tenant = options.Tenants[0];
 
 await using (controlPlane)
 await using (@operator)
 await using (gateway)
+await using (portal)
 {
     using var stop = new CancellationTokenSource();
     Console.CancelKeyPress += (_, e) =>
@@ -69,25 +77,30 @@ await using (gateway)
     await controlPlane.WaitHealthyAsync(TimeSpan.FromSeconds(60));
     @operator.Start();
     gateway.Start();
-    await Task.WhenAll(@operator.WaitHealthyAsync(TimeSpan.FromSeconds(60)), gateway.WaitHealthyAsync(TimeSpan.FromSeconds(60)));
+    portal.Start();
+    await Task.WhenAll(
+        @operator.WaitHealthyAsync(TimeSpan.FromSeconds(60)),
+        gateway.WaitHealthyAsync(TimeSpan.FromSeconds(60)),
+        portal.WaitHealthyAsync(TimeSpan.FromSeconds(60)));
 
     Console.WriteLine($"""
 
         AeroGrid is running (Ctrl+C stops everything it started).
+          Portal           {portalUrl}   <- open this in a browser
           API (HTTP)       {api}
           API for kubectl  https://127.0.0.1:{options.ApiHttpsPort}
           operator         http://127.0.0.1:{options.OperatorPort}
           gateway          http://127.0.0.1:{options.GatewayPort}/apps/<tenant>/<app>/...
           data             {options.DataDirectory}
-          tenant           {options.Tenant}
+          tenants          {string.Join(", ", options.Tenants)}
 
-        A token for tenant {options.Tenant}:
-          curl -s -X POST {issuer}oauth/token -d grant_type=client_credentials -d tenant={options.Tenant}
+        A token for tenant {tenant}:
+          curl -s -X POST {issuer}oauth/token -d grant_type=client_credentials -d tenant={tenant}
         A kubeconfig:
-          curl -s '{issuer}kubeconfig?tenant={options.Tenant}' > {options.Tenant}.kubeconfig
-          kubectl --kubeconfig {options.Tenant}.kubeconfig get apps
+          curl -s '{issuer}kubeconfig?tenant={tenant}' > {tenant}.kubeconfig
+          kubectl --kubeconfig {tenant}.kubeconfig get apps
         Call an app:
-          curl -H "Authorization: Bearer $TOKEN" http://127.0.0.1:{options.GatewayPort}/apps/{options.Tenant}/<app>/
+          curl -H "Authorization: Bearer $TOKEN" http://127.0.0.1:{options.GatewayPort}/apps/{tenant}/<app>/
 
         """);
     try

@@ -163,6 +163,21 @@ public sealed class ResourceClient<T>
         }
     }
 
+    /// <summary>
+    /// The object's <c>log</c> subresource as text, read while the server writes it: with <paramref name="follow"/> the
+    /// stream stays open for new output, as <c>kubectl logs -f</c>. Disposing the stream ends the request.
+    /// </summary>
+    public async Task<Stream> OpenLogAsync(
+        string? @namespace, string name, bool follow = false, int? tailLines = null, CancellationToken cancellationToken = default)
+    {
+        var path = Query.Append(
+            Definition.ObjectPath(@namespace, name) + "/log",
+            ("follow", follow ? "true" : null),
+            ("tailLines", tailLines?.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var response = await _api.SendAsync(HttpMethod.Get, path, null, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        return await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     private Task<T> ReplaceAsync(T obj, string subresource, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(obj);

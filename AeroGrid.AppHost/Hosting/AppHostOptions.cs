@@ -10,12 +10,13 @@ internal sealed record AppHostOptions
     public int ApiHttpsPort { get; init; } = 7443;
     public int OperatorPort { get; init; } = 7460;
     public int GatewayPort { get; init; } = 7480;
-    public string Tenant { get; init; } = "demo";
+    public int PortalPort { get; init; } = 7400;
+    public IReadOnlyList<string> Tenants { get; init; } = ["demo"];
     public string PipIndexUrl { get; init; } = "";
     public string PipFindLinks { get; init; } = "";
 
     public const string Usage = """
-        Runs the AeroGrid platform on this machine: control plane (API + dev issuer), operator, gateway.
+        Runs the AeroGrid platform on this machine: control plane (API + dev issuer), operator, gateway, portal.
 
         usage: dotnet run --project AeroGrid.AppHost [-- options]
                dotnet run --project AeroGrid.AppHost -- publish --output <dir>
@@ -26,7 +27,8 @@ internal sealed record AppHostOptions
           --api-https-port <port>  control plane API for kubectl [AEROGRID_API_HTTPS_PORT] default 7443
           --operator-port <port>   operator (logs, health)      [AEROGRID_OPERATOR_PORT] default 7460
           --gateway-port <port>    gateway for /apps/...        [AEROGRID_GATEWAY_PORT] default 7480
-          --tenant <name>          tenant created at start      [AEROGRID_TENANT]       default demo
+          --portal-port <port>     portal (web console)         [AEROGRID_PORTAL_PORT]  default 7400
+          --tenants <a,b,...>      tenants created at start     [AEROGRID_TENANTS]      default demo
           --pip-index-url <url>    package index for apps       [AEROGRID_PIP_INDEX_URL]
           --pip-find-links <dir>   local wheel folder for apps  [AEROGRID_PIP_FIND_LINKS]
           --help                   this text
@@ -61,7 +63,9 @@ internal sealed record AppHostOptions
             ApiHttpsPort = Port("api-https-port", "AEROGRID_API_HTTPS_PORT", defaults.ApiHttpsPort),
             OperatorPort = Port("operator-port", "AEROGRID_OPERATOR_PORT", defaults.OperatorPort),
             GatewayPort = Port("gateway-port", "AEROGRID_GATEWAY_PORT", defaults.GatewayPort),
-            Tenant = Get("tenant", "AEROGRID_TENANT", defaults.Tenant),
+            PortalPort = Port("portal-port", "AEROGRID_PORTAL_PORT", defaults.PortalPort),
+            Tenants = Get("tenants", "AEROGRID_TENANTS", string.Join(',', defaults.Tenants))
+                .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             PipIndexUrl = Get("pip-index-url", "AEROGRID_PIP_INDEX_URL", ""),
             PipFindLinks = Get("pip-find-links", "AEROGRID_PIP_FIND_LINKS", ""),
         };

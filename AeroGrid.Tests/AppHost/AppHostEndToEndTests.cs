@@ -28,10 +28,12 @@ public sealed class AppHostEndToEndTests
     public async Task The_platform_runs_an_app_through_the_gateway_and_leaves_nothing_behind()
     {
         var data = Directory.CreateTempSubdirectory("aerogrid-apphost-").FullName;
-        var (api, https, op, gateway) = (ServiceProcess.FreePort(), ServiceProcess.FreePort(), ServiceProcess.FreePort(), ServiceProcess.FreePort());
+        var (api, https, op, gateway, portal) =
+            (ServiceProcess.FreePort(), ServiceProcess.FreePort(), ServiceProcess.FreePort(), ServiceProcess.FreePort(), ServiceProcess.FreePort());
         await using var host = ServiceProcess.Start("AeroGrid.AppHost",
         [
             "--data-dir", data, "--api-port", $"{api}", "--api-https-port", $"{https}", "--operator-port", $"{op}", "--gateway-port", $"{gateway}",
+            "--portal-port", $"{portal}",
         ]);
         try
         {

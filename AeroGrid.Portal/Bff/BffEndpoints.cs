@@ -1,0 +1,88 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AeroGrid.Api.Client;
+using AeroGrid.Api.Meta;
+using AeroGrid.Api.Resources;
+using AeroGrid.Api.Serialization;
+using AeroGrid.Portal.Bff;
+using AeroGrid.Portal.Templates;
+using AeroGrid.ServiceDefaults.Authentication;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>
+/// The front end's API (backend for frontend): the signed-in person's apps, in their tenant, through the AeroGrid API
+/// with their token. Request and answer bodies are the API's own objects; see AeroGrid.Portal/README.md.
+/// </summary>
+internal static class BffEndpoints
+{
+    public static WebApplication MapBff(this WebApplication app)
+    {
+        var bff = app.MapGroup("/bff").AddEndpointFilter<BffFilter>();
+        bff.MapGet("/me", (HttpContext http) => Me(BffFilter.SessionOf(http).SignedIn.Person));
+        bff.MapPost("/signout", SignInEndpoints.SignOutAsync);
+        bff.MapGet("/templates", (TemplateCatalog templates) => BffResults.Json(templates.All));
+
+        var apps = bff.MapGroup("/apps");
+        apps.MapGet("", async (HttpContext http, PersonApi api) =>
+            BffResults.Json(await Api(http, api).Apps.ListAsync(Tenant(http), cancellationToken: http.RequestAborted)));
+        apps.MapGet("/events", AppEvents.StreamAsync);
+        apps.MapPost("", async (HttpContext http, PersonApi api) =>
+        {
+            var body = await ReadAsync<App>(http);
+            var created = await Api(http, api).Apps.CreateAsync(body with { Metadata = body.Metadata with { Namespace = Tenant(http) } }, http.RequestAborted);
+            return BffResults.Json(created, StatusCodes.Status201Created);
+        });
+        apps.MapGet("/{name}", async (HttpContext http, PersonApi api, string name) =>
+            BffResults.Json(await Api(http, api).Apps.GetAsync(Tenant(http), name, http.RequestAborted)));
+        apps.MapPut("/{name}", async (HttpContext http, PersonApi api, string name) =>
+        {
+            var body = await ReadAsync<App>(http);
+            var metadata = body.Metadata with { Namespace = Tenant(http), Name = name };
+            return BffResults.Json(await Api(http, api).Apps.UpdateAsync(body with { Metadata = metadata }, http.RequestAborted));
+        });
+        apps.MapPatch("/{name}", async (HttpContext http, PersonApi api, string name) =>
+        {
+            var patch = await ReadAsync<JsonNode>(http);
+            return BffResults.Json(await Api(http, api).Apps.PatchAsync(Tenant(http), name, patch, PatchType.Merge, cancellationToken: http.RequestAborted));
+        });
+        apps.MapDelete("/{name}", async (HttpContext http, PersonApi api, string name) =>
+        {
+            var deleted = await Api(http, api).Apps.DeleteAsync(Tenant(http), name, http.RequestAborted);
+            return deleted is null ? BffResults.Json(new Status { Outcome = "Success", Code = 200 }) : BffResults.Json(deleted);
+        });
+        apps.MapGet("/{name}/log", (HttpContext http, PersonApi api, string name, bool? follow, int? tailLines) =>
+            TextStream.CopyAsync(http, Api(http, api).Apps.OpenLogAsync(Tenant(http), name, follow == true, tailLines, http.RequestAborted)));
+        apps.MapGet("/{name}/buildlog", async (HttpContext http, PersonApi api, string name, bool? follow) =>
+        {
+            var client = Api(http, api);
+            var app = await client.Apps.GetAsync(Tenant(http), name, http.RequestAborted);
+            var image = ImageHash.ImageName(ImageHash.Of(app.Spec));
+            return await TextStream.CopyAsync(http, client.Images.OpenLogAsync(Tenant(http), image, follow == true, cancellationToken: http.RequestAborted));
+        });
+        apps.MapPost("/{name}/invoke", async (HttpContext http, AppInvoker invoker, string name) =>
+        {
+            var session = BffFilter.SessionOf(http);
+            return await invoker.InvokeAsync(await ReadAsync<InvokeRequest>(http), session, name, http.RequestAborted);
+        });
+        bff.MapFallback(() => BffResults.Status(404, "NotFound", "There is no such Portal API route."));
+        return app;
+    }
+
+    private static IResult Me(CallerIdentity person) => BffResults.Json(new
+    {
+        subject = person.Subject,
+        tenant = person.Tenant,
+        permissions = person.Permissions.Order(StringComparer.Ordinal),
+        canWrite = person.Can(Permissions.AppsWrite, person.Tenant!),
+        canInvoke = person.Can(Permissions.AppsInvoke, person.Tenant!),
+    });
+
+    private static ApiClient Api(HttpContext http, PersonApi api) => api.For(BffFilter.SessionOf(http));
+
+    private static string Tenant(HttpContext http) => BffFilter.SessionOf(http).Tenant;
+
+    private static async Task<T> ReadAsync<T>(HttpContext http) =>
+        await JsonSerializer.DeserializeAsync<T>(http.Request.Body, ApiJson.Options, http.RequestAborted)
+        ?? throw new JsonException("the body is empty");
+}

@@ -1,0 +1,54 @@
+using System.Text.Json;
+using AeroGrid.Api.Client;
+using AeroGrid.Api.Meta;
+using AeroGrid.Portal.Sessions;
+
+namespace AeroGrid.Portal.Bff;
+
+/// <summary>
+/// In front of every <c>/bff</c> route: a live session is required, a request that changes something must carry the
+/// CSRF header, and the API's refusals reach the browser as the API's own <see cref="Status"/>.
+/// </summary>
+internal sealed class BffFilter(SessionStore sessions) : IEndpointFilter
+{
+    /// <summary>
+    /// A header a page of another site cannot send without a CORS preflight, which the Portal never allows; the
+    /// SameSite=Lax cookie already stops cross-site POSTs in current browsers, this stops them in all.
+    /// </summary>
+    public const string CsrfHeader = "X-AeroGrid-Csrf";
+
+    private const string SessionItem = "aerogrid.session";
+
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        if (sessions.Find(http.Request.Cookies[SessionStore.CookieName]) is not { } session)
+        {
+            return BffResults.Status(401, "Unauthorized", "You are not signed in, or your session has ended. Sign in again.");
+        }
+        if (!HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method) && http.Request.Headers[CsrfHeader] != "1")
+        {
+            return BffResults.Status(400, "BadRequest", $"A request that changes something must send the header {CsrfHeader}: 1.");
+        }
+        http.Items[SessionItem] = session;
+        try
+        {
+            return await next(context);
+        }
+        catch (ApiException e)
+        {
+            return BffResults.Status(e.Status);
+        }
+        catch (JsonException e)
+        {
+            return BffResults.Status(400, "BadRequest", $"The request body is not valid JSON: {e.Message}");
+        }
+        catch (HttpRequestException) when (!http.RequestAborted.IsCancellationRequested)
+        {
+            return BffResults.Status(503, "ServiceUnavailable", "The AeroGrid API cannot be reached right now. Try again in a moment.");
+        }
+    }
+
+    /// <summary>The session of a request that passed this filter.</summary>
+    public static Session SessionOf(HttpContext http) => (Session)http.Items[SessionItem]!;
+}

@@ -1,0 +1,58 @@
+using AeroGrid.Portal;
+using AeroGrid.Portal.Bff;
+using AeroGrid.Portal.Hosting;
+using AeroGrid.Portal.Sessions;
+using AeroGrid.Portal.SignIn;
+using AeroGrid.Portal.Templates;
+using AeroGrid.ServiceDefaults.Authentication;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+internal static class PortalExtensions
+{
+    /// <summary>
+    /// The Portal's server: sign-in with the issuer (code flow + PKCE), sessions held here, and the front end's API,
+    /// which calls the AeroGrid API and the gateway with the signed-in person's token.
+    /// </summary>
+    public static WebApplicationBuilder AddPortal(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<PortalOptions>()
+            .Bind(builder.Configuration.GetSection(PortalOptions.SectionName))
+            .Validate(o => o.ApiServer is not null, $"{PortalOptions.SectionName}:{nameof(PortalOptions.ApiServer)} is required.")
+            .Validate(o => o.Gateway is not null, $"{PortalOptions.SectionName}:{nameof(PortalOptions.Gateway)} is required.")
+            .ValidateOnStart();
+        services.AddOptions<AeroGridAuthOptions>()
+            .Bind(builder.Configuration.GetSection(AeroGridAuthOptions.SectionName))
+            .Validate(o => o.Authority.Length > 0, $"{AeroGridAuthOptions.SectionName}:{nameof(AeroGridAuthOptions.Authority)} is required.")
+            .ValidateOnStart();
+
+        var portal = builder.Configuration.GetSection(PortalOptions.SectionName).Get<PortalOptions>() ?? new PortalOptions();
+        services.AddHttpClient(PersonApi.HttpClientName, http => http.BaseAddress = portal.ApiServer);
+        services.AddHttpClient(AppInvoker.HttpClientName, http =>
+        {
+            http.BaseAddress = portal.Gateway;
+            http.Timeout = TimeSpan.FromSeconds(30);
+        });
+        services.AddHttpClient(IssuerClient.HttpClientName);
+
+        services.AddDataProtection();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<IssuerMetadata>();
+        services.AddSingleton<IssuerClient>();
+        services.AddSingleton<SessionStore>();
+        services.AddSingleton<PersonApi>();
+        services.AddSingleton<AppInvoker>();
+        services.AddSingleton<TemplateCatalog>();
+        return builder;
+    }
+
+    public static WebApplication MapPortal(this WebApplication app)
+    {
+        app.UseSecurityHeaders();
+        app.MapSignIn();
+        app.MapBff();
+        app.MapFrontEnd();
+        return app;
+    }
+}

@@ -1,0 +1,202 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using AeroGrid.Tests.Infrastructure;
+
+namespace AeroGrid.Tests.Portal;
+
+/// <summary>The Portal's server over real HTTP: sign-in through the dev issuer's code flow, sessions, and its API as each person.</summary>
+public sealed class PortalServerTests(PortalServerFixture portal) : IClassFixture<PortalServerFixture>
+{
+    private static JsonObject App(string name, string message) => new()
+    {
+        ["metadata"] = new JsonObject { ["name"] = name },
+        ["spec"] = new JsonObject
+        {
+            ["files"] = new JsonArray(new JsonObject { ["path"] = "app.py", ["content"] = $"print('{message}')\n" }),
+        },
+    };
+
+    [Fact]
+    public async Task Signing_in_gives_an_http_only_session_cookie_and_no_token_reaches_the_browser()
+    {
+        using var browser = await portal.SignInAsync("dev@acme");
+
+        var cookie = browser.Cookies.GetAllCookies().Single(c => c.Name == "aerogrid.session");
+        Assert.True(cookie.HttpOnly);
+        Assert.DoesNotContain('.', cookie.Value); // A random id, not a JWT.
+        var (status, me) = await browser.GetAsync("/bff/me");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("dev@acme", me.Str("subject"));
+        Assert.Equal("acme", me.Str("tenant"));
+        Assert.True(me!["canWrite"]!.GetValue<bool>());
+        Assert.DoesNotContain("eyJ", me.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_sign_in_returns_only_to_a_page_of_the_portal()
+    {
+        using var browser = PortalBrowser.Anonymous(portal.Url);
+        var authorize = await browser.StartSignInAsync("https://evil.example/steal");
+        var callback = await PortalBrowser.ChooseUserAsync(browser.Http, authorize, "dev@acme");
+        using var done = await browser.Http.GetAsync(callback);
+
+        Assert.Equal(HttpStatusCode.Redirect, done.StatusCode);
+        Assert.Equal("/", done.Headers.Location!.OriginalString);
+    }
+
+    [Fact]
+    public async Task A_callback_that_this_browser_did_not_start_is_refused()
+    {
+        using var victim = PortalBrowser.Anonymous(portal.Url);
+        var authorize = await victim.StartSignInAsync("/");
+        var callback = await PortalBrowser.ChooseUserAsync(victim.Http, authorize, "dev@acme");
+
+        // Another browser (no pending sign-in cookie) following the same callback must not be signed in.
+        using var attacker = PortalBrowser.Anonymous(portal.Url);
+        using var response = await attacker.Http.GetAsync(callback);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.DoesNotContain(attacker.Cookies.GetAllCookies(), c => c.Name == "aerogrid.session");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await attacker.GetAsync("/bff/me")).Status);
+    }
+
+    [Fact]
+    public async Task Without_a_session_or_without_the_csrf_header_nothing_happens()
+    {
+        using var anonymous = PortalBrowser.Anonymous(portal.Url);
+        var (status, body) = await anonymous.GetAsync("/bff/apps");
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        Assert.Equal("Status", body.Str("kind"));
+
+        using var browser = await portal.SignInAsync("dev@acme");
+        (status, body) = await browser.SendAsync(HttpMethod.Post, "/bff/apps", App("no-csrf", "x"), csrf: false);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("X-AeroGrid-Csrf", body.Str("message"), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync("/bff/apps/no-csrf")).Status);
+    }
+
+    [Fact]
+    public async Task A_viewer_reads_but_the_api_refuses_their_changes()
+    {
+        using var developer = await portal.SignInAsync("dev@acme");
+        Assert.Equal(HttpStatusCode.Created, (await developer.SendAsync(HttpMethod.Post, "/bff/apps", App("looked-at", "hi"))).Status);
+        using var viewer = await portal.SignInAsync("viewer@acme");
+
+        var (status, me) = await viewer.GetAsync("/bff/me");
+        Assert.False(me!["canWrite"]!.GetValue<bool>());
+        Assert.Equal(HttpStatusCode.OK, (await viewer.GetAsync("/bff/apps/looked-at")).Status);
+        (status, var refusal) = await viewer.SendAsync(HttpMethod.Post, "/bff/apps", App("not-allowed", "x"));
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+        Assert.Equal("Forbidden", refusal.Str("reason"));
+        (status, _) = await viewer.SendAsync(HttpMethod.Delete, "/bff/apps/looked-at");
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+    }
+
+    [Fact]
+    public async Task A_person_sees_only_the_apps_of_their_own_tenant()
+    {
+        using var globex = await portal.SignInAsync("dev@globex");
+        Assert.Equal(HttpStatusCode.Created, (await globex.SendAsync(HttpMethod.Post, "/bff/apps", App("globex-secret", "x"))).Status);
+        using var acme = await portal.SignInAsync("dev@acme");
+
+        var (_, list) = await acme.GetAsync("/bff/apps");
+        Assert.DoesNotContain("globex-secret", list!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await acme.GetAsync("/bff/apps/globex-secret")).Status);
+        // A body naming the other tenant changes nothing: the Portal always acts in the person's own tenant.
+        var sneaky = App("sneaky", "x");
+        sneaky["metadata"]!["namespace"] = "globex";
+        var (status, created) = await acme.SendAsync(HttpMethod.Post, "/bff/apps", sneaky);
+        Assert.Equal(HttpStatusCode.Created, status);
+        Assert.Equal("acme", created!["metadata"].Str("namespace"));
+    }
+
+    [Fact]
+    public async Task A_save_from_an_old_version_is_a_conflict_and_changes_nothing()
+    {
+        using var browser = await portal.SignInAsync("dev@acme");
+        var (_, created) = await browser.SendAsync(HttpMethod.Post, "/bff/apps", App("contested", "first"));
+        var first = created!.AsObject();
+        var theirs = first.DeepClone();
+        theirs["spec"]!["files"]![0]!["content"] = "print('theirs')\n";
+        Assert.Equal(HttpStatusCode.OK, (await browser.SendAsync(HttpMethod.Put, "/bff/apps/contested", theirs)).Status);
+
+        var mine = first.DeepClone();
+        mine["spec"]!["files"]![0]!["content"] = "print('mine')\n";
+        var (status, body) = await browser.SendAsync(HttpMethod.Put, "/bff/apps/contested", mine);
+
+        Assert.Equal(HttpStatusCode.Conflict, status);
+        Assert.Equal("Conflict", body.Str("reason"));
+        var (_, current) = await browser.GetAsync("/bff/apps/contested");
+        Assert.Equal("print('theirs')\n", current!["spec"]!["files"]![0].Str("content"));
+    }
+
+    [Fact]
+    public async Task The_event_stream_starts_with_a_snapshot_and_then_reports_changes()
+    {
+        using var browser = await portal.SignInAsync("dev@acme");
+        await browser.SendAsync(HttpMethod.Post, "/bff/apps", App("already-there", "x"));
+        using var response = await browser.Http.GetAsync("/bff/apps/events", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType!.MediaType);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+
+        var (name, data) = await NextEventAsync(reader);
+        Assert.Equal("snapshot", name);
+        Assert.Contains(data["items"]!.AsArray(), app => app.Str("metadata.name") == "already-there");
+
+        await browser.SendAsync(HttpMethod.Post, "/bff/apps", App("arrives-later", "x"));
+        (name, data) = await NextEventAsync(reader);
+        while (data.Str("object.metadata.name") != "arrives-later")
+        {
+            (name, data) = await NextEventAsync(reader);
+        }
+        Assert.Equal("change", name);
+        Assert.Equal("ADDED", data.Str("type"));
+    }
+
+    [Fact]
+    public async Task Signing_out_ends_the_session_on_the_server()
+    {
+        using var browser = await portal.SignInAsync("dev@acme");
+        var id = browser.Cookies.GetAllCookies().Single(c => c.Name == "aerogrid.session").Value;
+
+        var (status, body) = await browser.SendAsync(HttpMethod.Post, "/bff/signout");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("/", body.Str("redirect"));
+
+        // Even a copy of the old cookie no longer works.
+        using var replay = PortalBrowser.Anonymous(portal.Url);
+        replay.Cookies.Add(portal.Url, new Cookie("aerogrid.session", id));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await replay.GetAsync("/bff/me")).Status);
+    }
+
+    [Fact]
+    public async Task Templates_are_the_samples_and_every_page_has_a_content_security_policy()
+    {
+        using var browser = await portal.SignInAsync("viewer@acme");
+        var (_, templates) = await browser.GetAsync("/bff/templates");
+        var names = templates!.AsArray().Select(t => t.Str("name")).ToList();
+        Assert.Equal(["hello", "orders", "blank"], names);
+        var hello = templates[0]!["files"]!.AsArray();
+        Assert.Equal(File.ReadAllText(Path.Combine(RepoPaths.Root, "samples", "hello", "app.py")), hello.Single(f => f.Str("path") == "app.py").Str("content"));
+
+        using var page = await browser.Http.GetAsync("/signin");
+        Assert.Contains("script-src 'self'", page.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+    }
+
+    private static async Task<(string Name, JsonNode Data)> NextEventAsync(StreamReader reader)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        string? name = null;
+        while (await reader.ReadLineAsync(timeout.Token) is { } line)
+        {
+            if (line.StartsWith("event: ", StringComparison.Ordinal))
+            {
+                name = line["event: ".Length..];
+            }
+            else if (line.StartsWith("data: ", StringComparison.Ordinal) && name is not null)
+            {
+                return (name, JsonNode.Parse(line["data: ".Length..])!);
+            }
+        }
+        throw new InvalidOperationException("the event stream ended");
+    }
+}
