@@ -1,0 +1,27 @@
+import type { App } from '../api/types';
+import { h } from '../ui/dom';
+import { phaseOf } from './appStatus';
+
+const descriptions: Record<string, string> = {
+  Pending: 'Waiting to be picked up',
+  Building: 'Building the environment for its requirements',
+  Deploying: 'Starting the new revision',
+  Running: 'Running and answering requests',
+  Failed: 'The last change failed',
+  Stopped: 'Stopped: no process runs',
+  Unknown: 'No status yet',
+};
+
+/** The phase as text and colour (never colour alone). */
+export function phaseBadge(app: App, testid?: string): HTMLElement {
+  const badge = h('span', { testid });
+  setPhase(badge, app);
+  return badge;
+}
+
+export function setPhase(badge: HTMLElement, app: App): void {
+  const phase = phaseOf(app);
+  badge.className = `phase phase-${phase.toLowerCase()}`;
+  badge.title = descriptions[phase] ?? phase;
+  badge.textContent = phase;
+}
