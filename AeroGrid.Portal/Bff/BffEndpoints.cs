@@ -36,11 +36,7 @@ internal static class BffEndpoints
         apps.MapGet("/{name}", async (HttpContext http, PersonApi api, string name) =>
             BffResults.Json(await Api(http, api).Apps.GetAsync(Tenant(http), name, http.RequestAborted)));
         apps.MapPut("/{name}", async (HttpContext http, PersonApi api, string name) =>
-        {
-            var body = await ReadAsync<App>(http);
-            var metadata = body.Metadata with { Namespace = Tenant(http), Name = name };
-            return BffResults.Json(await Api(http, api).Apps.UpdateAsync(body with { Metadata = metadata }, http.RequestAborted));
-        });
+            await AppSaves.SaveAsync(Api(http, api).Apps, Tenant(http), name, await ReadAsync<App>(http), http.RequestAborted));
         apps.MapPatch("/{name}", async (HttpContext http, PersonApi api, string name) =>
         {
             var patch = await ReadAsync<JsonNode>(http);

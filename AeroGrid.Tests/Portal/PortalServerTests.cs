@@ -130,6 +130,28 @@ public sealed class PortalServerTests(PortalServerFixture portal) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_save_after_the_platform_changed_metadata_or_status_is_not_a_conflict_and_keeps_those_changes()
+    {
+        using var browser = await portal.SignInAsync("dev@acme");
+        var (_, created) = await browser.SendAsync(HttpMethod.Post, "/bff/apps", App("busy", "first"));
+        // What the Operator does all the time: a finalizer, a status. The spec's generation stays the same.
+        using var admin = portal.ControlPlane.Client(await portal.ControlPlane.AdminTokenAsync());
+        var (status, _) = await admin.MergePatchAsync("/apis/aerogrid.io/v1alpha1/namespaces/acme/apps/busy",
+            new JsonObject { ["metadata"] = new JsonObject { ["finalizers"] = new JsonArray("aerogrid.io/test") } });
+        Assert.Equal(HttpStatusCode.OK, status);
+
+        var mine = created!.DeepClone();
+        mine["spec"]!["files"]![0]!["content"] = "print('mine')\n";
+        var (saved, body) = await browser.SendAsync(HttpMethod.Put, "/bff/apps/busy", mine);
+
+        Assert.Equal(HttpStatusCode.OK, saved);
+        Assert.Equal("print('mine')\n", body!["spec"]!["files"]![0].Str("content"));
+        Assert.Equal("aerogrid.io/test", body["metadata"]!["finalizers"]![0]!.GetValue<string>());
+        await admin.MergePatchAsync("/apis/aerogrid.io/v1alpha1/namespaces/acme/apps/busy",
+            new JsonObject { ["metadata"] = new JsonObject { ["finalizers"] = null } });
+    }
+
+    [Fact]
     public async Task The_event_stream_starts_with_a_snapshot_and_then_reports_changes()
     {
         using var browser = await portal.SignInAsync("dev@acme");

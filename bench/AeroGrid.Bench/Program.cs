@@ -7,6 +7,7 @@ return args switch
     ["controlplane", .. var rest] => await ControlPlaneBench.RunAsync(rest),
     ["operator", .. var rest] => await OperatorBench.RunAsync(rest),
     ["gateway", .. var rest] => await GatewayBench.RunAsync(rest),
+    ["portal", .. var rest] => await PortalBench.RunAsync(rest),
     _ => Usage(),
 };
 
@@ -16,6 +17,7 @@ static int Usage()
         usage: AeroGrid.Bench controlplane [--apps 1000] [--writers 8] [--updates 2000] [--watch-events 500]
                AeroGrid.Bench operator [--edits 25] [--fresh 10] [--idle-apps 100] [--idle-seconds 30]
                AeroGrid.Bench gateway [--rounds 3] [--duration 5] [--warmup 3] [--connections 32] [--threads 2]
+               AeroGrid.Bench portal [--sign-ins 20] [--edits 20] [--pause-ms 1500]
         """);
     return 2;
 }
