@@ -22,7 +22,7 @@ export const portalApi = {
   getApp: (name: string) => bff<App>('GET', appPath(name)),
   createApp: (name: string, files: AppFile[]) =>
     bff<App>('POST', '/bff/apps', { apiVersion: appApiVersion, kind: 'App', metadata: { name }, spec: { files } }),
-  /** A full update: the server refuses (409) unless `app.metadata.resourceVersion` is still current. */
+  /** Saves `app.spec`; the server refuses (409) if the spec changed since `app.metadata.generation`. */
   updateApp: (app: App) => bff<App>('PUT', appPath(app.metadata.name), { ...app, status: undefined }),
   setStopped: (name: string, stopped: boolean) => bff<App>('PATCH', appPath(name), { spec: { stopped } }),
   deleteApp: (name: string) => bff<unknown>('DELETE', appPath(name)),

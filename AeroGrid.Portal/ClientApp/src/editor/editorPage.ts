@@ -15,8 +15,8 @@ import { link, navigate, setLeaveGuard } from '../router';
 import { clearDrafts, draftsOf, saveDrafts } from '../session/drafts';
 import { sessionHasEnded, whenSessionEnds } from '../session/session';
 import { h, isPrimaryShortcut, replace } from '../ui/dom';
-import { clockTime } from '../ui/time';
-import { showError, showInfo } from '../ui/toast';
+import { clockTime, timeAgo } from '../ui/time';
+import { showError, showFailure, showInfo } from '../ui/toast';
 import { topBar } from '../ui/topBar';
 import { AppHeader } from './appHeader';
 import { CodeEditor } from './codeEditor';
@@ -61,9 +61,8 @@ export function editorPage(me: Me, root: HTMLElement, name: string): () => void 
 
 /**
  * One open app: its files in a workspace, the server's version they came from (`base`), and the newest version
- * seen (`latest`, for the status). Saving sends the files with `base`'s resourceVersion; the server refuses if
- * someone else saved in between, and the person chooses what to keep. The person's text is never replaced
- * without their say.
+ * seen (`latest`, for the status). Saving sends the files with `base`'s generation; the server refuses if someone
+ * else saved in between, and the person chooses what to keep. The person's text is never replaced without their say.
  */
 class EditorSession {
   private readonly name: string;
@@ -263,7 +262,7 @@ class EditorSession {
 
   /**
    * Moves `base` forward to a newer server version. Same files: only status or other fields moved on, so the next
-   * save simply carries the newer resourceVersion. Other files and nothing unsaved here: show them. Other files and
+   * save simply starts from the newer version. Other files and nothing unsaved here: show them. Other files and
    * unsaved text here: keep the text and say so; a save then meets the conflict and the person chooses.
    */
   private takeOver(app: App): void {
@@ -282,6 +281,7 @@ class EditorSession {
       return;
     }
     this.theirs = app;
+    if (this.notices.has('conflict')) return; // It already says so, with the choices.
     this.notices.show('changed', {
       kind: 'warn',
       testid: 'changed-elsewhere',
@@ -359,7 +359,7 @@ class EditorSession {
     try {
       await step();
     } catch (e) {
-      showError(e instanceof ApiError ? e.detail : e instanceof Error ? e.message : String(e));
+      showFailure(e);
     } finally {
       this.saving = false;
       this.header.setSaving(false);
@@ -368,9 +368,9 @@ class EditorSession {
   }
 
   /**
-   * Runs `write` against `base`. On 409 it looks at the app as it is now: if its files are still the ones the person
-   * started from, only the status (or another field) moved on, and `write` runs once more against the current
-   * version; otherwise someone else saved files, and a Conflict says so.
+   * Runs `write` against `base`. A 409 means the spec changed since `base` (its generation rose). If the files are
+   * still the ones the person started from, someone only started or stopped the app: `write` runs once more against
+   * the current version, keeping that. Otherwise someone else saved files, and a Conflict says so.
    */
   private async withFreshBase(write: (base: App) => Promise<App>): Promise<App> {
     try {
@@ -422,7 +422,7 @@ class EditorSession {
       const current = await portalApi.getApp(this.name);
       openCompare(this.monaco, current.spec.files, this.workspace.files());
     } catch (e) {
-      showError(e instanceof Error ? e.message : String(e));
+      showFailure(e);
     }
   }
 
@@ -448,7 +448,7 @@ class EditorSession {
       this.load(current);
       this.activity.add(`Loaded the version saved elsewhere (generation ${current.metadata.generation}).`, 'warn');
     } catch (e) {
-      showError(e instanceof ApiError ? e.detail : String(e));
+      showFailure(e);
     }
   }
 
@@ -472,7 +472,7 @@ class EditorSession {
       liveApps.put(app);
       this.observe(app);
     } catch (e) {
-      showError(e instanceof ApiError ? e.detail : String(e));
+      showFailure(e);
     }
   }
 
@@ -491,7 +491,7 @@ class EditorSession {
       showInfo(`${this.name} was deleted.`);
       void navigate('/');
     } catch (e) {
-      showError(e instanceof ApiError ? e.detail : String(e));
+      showFailure(e);
     }
   }
 
@@ -535,7 +535,7 @@ class EditorSession {
       clearDrafts(this.me.tenant, this.name);
       return;
     }
-    const when = new Date(drafts[0]?.savedAt ?? Date.now()).toLocaleString();
+    const when = timeAgo(drafts[0]?.savedAt ?? new Date().toISOString());
     this.notices.show('draft', {
       kind: 'warn',
       testid: 'draft',
@@ -564,7 +564,7 @@ class Conflict extends Error {
   }
 }
 
-/** `base` with the person's files: what a save sends (its resourceVersion is the precondition). */
+/** `base` with the person's files: what a save sends (its generation is the precondition). */
 function withFiles(base: App, files: AppFile[]): App {
   return { ...base, spec: { ...base.spec, files } };
 }

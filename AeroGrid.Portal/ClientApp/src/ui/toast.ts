@@ -1,3 +1,4 @@
+import { ApiError } from '../api/client';
 import { h } from './dom';
 
 // Errors stay until dismissed (someone has to read them); information fades on its own.
@@ -26,4 +27,13 @@ export function showInfo(message: string): void {
 
 export function clearErrors(): void {
   for (const old of toasts().querySelectorAll('.toast-error')) old.remove();
+}
+
+/** Shows why something failed; a 401 is left to the session banner, which offers to sign in again. */
+export function showFailure(error: unknown): void {
+  if (error instanceof ApiError) {
+    if (error.status !== 401) showError(error.detail);
+    return;
+  }
+  showError(error instanceof Error ? error.message : String(error));
 }

@@ -2,7 +2,7 @@ import type { Me } from '../api/types';
 import { link } from '../router';
 import { signOut } from '../session/session';
 import { h } from './dom';
-import { showError } from './toast';
+import { showFailure } from './toast';
 
 /** AeroGrid, where you are, who you are, and the way out. */
 export function topBar(me: Me, crumbs: HTMLElement): HTMLElement {
@@ -11,7 +11,7 @@ export function topBar(me: Me, crumbs: HTMLElement): HTMLElement {
     signOutButton.disabled = true;
     signOut().catch((e: unknown) => {
       signOutButton.disabled = false;
-      showError(e instanceof Error ? e.message : String(e));
+      showFailure(e);
     });
   });
   return h(
