@@ -2,6 +2,7 @@ import { ApiError, bffFetch, reportUnauthorized } from './client';
 import type { App, AppList, WatchChange } from './types';
 import { isNewer } from '../apps/appStatus';
 
+/** 'live' once a snapshot arrived on the current connection: the list is complete and current. */
 export type LiveState = 'connecting' | 'live' | 'reconnecting';
 
 export interface LiveAppsListener {
@@ -34,7 +35,6 @@ class LiveApps {
       this.stop();
       reportUnauthorized();
     });
-    source.addEventListener('open', () => this.setState('live'));
     source.addEventListener('error', () => {
       this.setState('reconnecting');
       // EventSource retries a dropped connection by itself, but gives up for good on an error status (a 401 after

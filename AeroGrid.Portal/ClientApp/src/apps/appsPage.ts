@@ -127,7 +127,7 @@ function createRow(app: App): Row {
   const row: Row = {
     element: h('tr', { testid: `app-row-${name}` }),
     phase: h('span', { testid: `app-phase-${name}` }),
-    revision: h('td', { class: 'numeric', 'data-label': 'Serving' }),
+    revision: h('td', { 'data-label': 'Serving' }),
     url: h('td', { class: 'mono', 'data-label': 'URL' }),
     changed: h('td', { 'data-label': 'Last change' }),
     message: h('td', { class: 'message', 'data-label': 'Message' }),
@@ -151,7 +151,7 @@ function createRow(app: App): Row {
 function updateRow(row: Row, app: App): void {
   setPhase(row.phase, app);
   const revision = servingRevision(app);
-  replace(row.revision, revision === undefined ? h('span', { class: 'muted' }, '—') : `#${revision}`);
+  replace(row.revision, revision === undefined ? h('span', { class: 'muted' }, '—') : `Revision ${revision}`);
   replace(row.url, app.status?.url ?? h('span', { class: 'muted' }, '—'));
   replace(row.changed, relativeTime(lastChange(app)));
   row.message.textContent = app.status?.message ?? '';

@@ -312,6 +312,7 @@ class EditorSession {
       this.buildLog.follow(`build started ${clockTime()}`);
       this.panels.select('build-log');
     }
+    if (phase === 'Stopped' && before !== 'Stopped') this.appLog.stop('The app is stopped: no process prints.');
     if (serving !== undefined && serving !== servingRevision(previous)) {
       if (!message?.includes(`Revision ${serving} `)) this.activity.add(`Revision ${serving} is serving.`, 'ok');
       this.appLog.follow(`revision ${serving}`);

@@ -63,9 +63,11 @@ export class LogView {
     );
   }
 
-  stop(): void {
+  /** Stops following; `reason` says why, with a button to follow again. */
+  stop(reason?: string): void {
     this.controller?.abort();
     this.controller = undefined;
+    if (reason) this.setStatus(reason, true);
   }
 
   get text(): string {

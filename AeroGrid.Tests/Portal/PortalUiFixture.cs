@@ -1,0 +1,194 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using AeroGrid.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace AeroGrid.Tests.Portal;
+
+/// <summary>
+/// The whole platform started once as the README says (the AppHost, tenants <c>demo</c> and <c>other</c>), and
+/// the machine's Chromium driven by Playwright, shared by every browser test of the Portal. Each test signs in with
+/// a browser context of its own.
+/// </summary>
+public sealed class PortalUiFixture : IAsyncLifetime
+{
+    private readonly int _apiPort = ServiceProcess.FreePort();
+    private readonly int _gatewayPort = ServiceProcess.FreePort();
+    private readonly int _portalPort = ServiceProcess.FreePort();
+    private readonly string _data = Directory.CreateTempSubdirectory("aerogrid-portal-ui-").FullName;
+    private ServiceProcess? _host;
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    public Uri Portal => new($"http://127.0.0.1:{_portalPort}");
+
+    public Uri Api => new($"http://127.0.0.1:{_apiPort}");
+
+    public Uri Gateway => new($"http://127.0.0.1:{_gatewayPort}");
+
+    public static string Screenshots { get; } = Path.Combine(RepoPaths.Root, "artifacts", "screenshots");
+
+    public async ValueTask InitializeAsync()
+    {
+        // Chromium starts while the platform comes up.
+        var browser = LaunchBrowserAsync();
+        _host = ServiceProcess.Start("AeroGrid.AppHost",
+        [
+            "--data-dir", _data, "--tenants", "demo,other",
+            "--api-port", $"{_apiPort}", "--api-https-port", $"{ServiceProcess.FreePort()}", "--operator-port", $"{ServiceProcess.FreePort()}",
+            "--gateway-port", $"{_gatewayPort}", "--portal-port", $"{_portalPort}",
+        ]);
+        await Eventually.TrueAsync(() => Task.FromResult(_host.Output.Contains("AeroGrid is running", StringComparison.Ordinal) || _host.HasExited),
+            TimeSpan.FromSeconds(120), () => _host.Output);
+        if (_host.HasExited)
+        {
+            throw new InvalidOperationException($"the AppHost exited:\n{_host.Output}");
+        }
+        _browser = await browser;
+        // Two cores run the platform, Chromium and other test classes at once: give the page time.
+        Assertions.SetDefaultExpectTimeout(15_000);
+        Directory.CreateDirectory(Screenshots);
+    }
+
+    private async Task<IBrowser> LaunchBrowserAsync()
+    {
+        const string chromium = "/usr/bin/chromium";
+        if (!File.Exists(chromium))
+        {
+            throw new InvalidOperationException($"The browser tests drive the machine's Chromium at {chromium}: apt-get install --no-install-recommends chromium (.ci/run does).");
+        }
+        _playwright = await Playwright.CreateAsync();
+        return await _playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = chromium,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+    }
+
+    /// <summary>
+    /// A fresh browser (context) that opens <paramref name="path"/>, is sent to sign in, and chooses
+    /// <paramref name="user"/> on the dev issuer's page, as a person would.
+    /// </summary>
+    public async Task<PortalPage> SignInAsync(string user, string path = "/", int width = 1366, int height = 800)
+    {
+        var context = await _browser!.NewContextAsync(new()
+        {
+            BaseURL = Portal.ToString(),
+            ViewportSize = new() { Width = width, Height = height },
+        });
+        // The editor helper pastes code like a person does (see MonacoEditor).
+        await context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"], new() { Origin = Portal.GetLeftPart(UriPartial.Authority) });
+        context.SetDefaultTimeout(15_000);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(path);
+        await page.GetByTestId("signin").ClickAsync();
+        await page.Locator($"button[value='{user}']").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("user")).ToHaveTextAsync(user);
+        return new PortalPage(context, page);
+    }
+
+    /// <summary>A browser that has not signed in.</summary>
+    public async Task<PortalPage> AnonymousAsync()
+    {
+        var context = await _browser!.NewContextAsync(new() { BaseURL = Portal.ToString(), ViewportSize = new() { Width = 1366, Height = 800 } });
+        return new PortalPage(context, await context.NewPageAsync());
+    }
+
+    /// <summary>A token of <paramref name="tenant"/> from the dev issuer, as a script or another tool would get one.</summary>
+    public async Task<string> TokenAsync(string tenant)
+    {
+        using var http = new HttpClient();
+        using var response = await http.PostAsync(new Uri(Api, "/dev-issuer/oauth/token"), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["tenant"] = tenant,
+            ["subject"] = $"script@{tenant}",
+            ["permissions"] = "apps:read apps:write apps:invoke",
+        }));
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!["access_token"]!.GetValue<string>();
+    }
+
+    /// <summary>The API as a tool of <paramref name="tenant"/> (kubectl, a script) uses it, beside the Portal.</summary>
+    public async Task<HttpClient> ApiAsync(string tenant) => WithToken(new HttpClient { BaseAddress = Api }, await TokenAsync(tenant));
+
+    /// <summary>The gateway as a client of <paramref name="tenant"/>'s apps calls it.</summary>
+    public async Task<HttpClient> GatewayAsync(string tenant) => WithToken(new HttpClient { BaseAddress = Gateway }, await TokenAsync(tenant));
+
+    public static string AppsPath(string tenant) => $"/apis/aerogrid.io/v1alpha1/namespaces/{tenant}/apps";
+
+    /// <summary>Creates an app through the API whose <c>GET /</c> answers <c>{"message": message}</c>.</summary>
+    public async Task CreateAppAsync(string tenant, string name, string message)
+    {
+        using var api = await ApiAsync(tenant);
+        var (status, body) = await api.PostJsonAsync(AppsPath(tenant), new JsonObject
+        {
+            ["apiVersion"] = "aerogrid.io/v1alpha1",
+            ["kind"] = "App",
+            ["metadata"] = new JsonObject { ["name"] = name },
+            ["spec"] = new JsonObject { ["files"] = AppFiles(message) },
+        });
+        Assert.True(status == System.Net.HttpStatusCode.Created, $"creating {tenant}/{name}: {status} {body}");
+    }
+
+    /// <summary>Saves other files into an app through the API, as another person's tool would.</summary>
+    public async Task UpdateAppAsync(string tenant, string name, string message)
+    {
+        using var api = await ApiAsync(tenant);
+        await Eventually.TrueAsync(async () =>
+        {
+            var (_, app) = await api.GetJsonAsync($"{AppsPath(tenant)}/{name}");
+            app["spec"]!["files"] = AppFiles(message);
+            // 409 when the Operator wrote the status in between: read again.
+            return (await api.PutJsonAsync($"{AppsPath(tenant)}/{name}", app)).Status == System.Net.HttpStatusCode.OK;
+        }, TimeSpan.FromSeconds(10), () => $"updating {tenant}/{name}");
+    }
+
+    public static JsonArray AppFiles(string message) =>
+    [
+        new JsonObject { ["path"] = "app.py", ["content"] = AppCode(message) },
+        new JsonObject { ["path"] = "requirements.txt", ["content"] = "" },
+    ];
+
+    public static string AppCode(string message) =>
+        $"from aerogrid import App\n\napp = App()\n\n\n@app.get(\"/\")\ndef index() -> dict[str, str]:\n    return {{\"message\": \"{message}\"}}\n";
+
+    /// <summary>Waits until the gateway answers <c>GET /apps/{tenant}/{app}/</c> with <paramref name="message"/>.</summary>
+    public async Task AnswersAsync(string tenant, string app, string message)
+    {
+        using var gateway = await GatewayAsync(tenant);
+        await Eventually.TrueAsync(async () =>
+        {
+            var (status, body) = await gateway.GetJsonAsync($"/apps/{tenant}/{app}/");
+            return status == System.Net.HttpStatusCode.OK && body.Str("message") == message;
+        }, TimeSpan.FromSeconds(60), () => $"{tenant}/{app} answering '{message}'");
+    }
+
+    /// <summary>A full-page screenshot kept as a test artifact: <c>artifacts/screenshots/{name}.png</c>.</summary>
+    public static Task ScreenshotAsync(IPage page, string name) =>
+        page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, $"{name}.png"), FullPage = true });
+
+    private static HttpClient WithToken(HttpClient http, string token)
+    {
+        http.Timeout = TimeSpan.FromSeconds(30);
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return http;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+        _playwright?.Dispose();
+        if (_host is not null)
+        {
+            await _host.StopAsync(TimeSpan.FromSeconds(60));
+            await _host.DisposeAsync();
+        }
+        Directory.Delete(_data, recursive: true);
+    }
+}
