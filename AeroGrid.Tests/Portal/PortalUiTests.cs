@@ -77,6 +77,7 @@ public sealed class PortalUiTests(PortalUiFixture platform)
         await Expect(dev["phase"]).ToHaveTextAsync("Running");
         await Expect(dev["file-app.py"]).ToBeHiddenAsync();
         await ScreenshotAsync(page, "07-narrow-editor");
+        dev.AssertNoScriptProblems();
     }
 
     [Fact]
@@ -100,6 +101,7 @@ public sealed class PortalUiTests(PortalUiFixture platform)
         await Expect(dev["save-state"]).ToContainTextAsync("Saved");
         Assert.Equal(mine, await MonacoEditor.TextAsync(dev.Page));
         await platform.AnswersAsync("demo", "contested", "mine");
+        dev.AssertNoScriptProblems();
     }
 
     [Fact]
@@ -123,6 +125,7 @@ public sealed class PortalUiTests(PortalUiFixture platform)
         await dev["request-send"].ClickAsync();
         await Expect(dev["response-body"]).ToContainTextAsync("still fine");
         await platform.AnswersAsync("demo", "fragile", "still fine");
+        dev.AssertNoScriptProblems();
     }
 
     [Fact]
@@ -158,6 +161,7 @@ public sealed class PortalUiTests(PortalUiFixture platform)
         });
         Assert.Equal((int)HttpStatusCode.Forbidden, put.Status);
         await platform.AnswersAsync("demo", "looked-at", "as it was");
+        viewer.AssertNoScriptProblems();
     }
 
     [Fact]
@@ -176,6 +180,7 @@ public sealed class PortalUiTests(PortalUiFixture platform)
         Assert.Equal((int)HttpStatusCode.NotFound, answer.Status);
         await demo.Page.GotoAsync("/apps/other-secret");
         await Expect(demo.Page.GetByRole(AriaRole.Heading, new() { Name = "There is no app named other-secret" })).ToBeVisibleAsync();
+        demo.AssertNoScriptProblems();
     }
 
     [Fact]
@@ -202,6 +207,7 @@ public sealed class PortalUiTests(PortalUiFixture platform)
         await Expect(dev["serving-revision"]).ToHaveTextAsync("Revision 3 serving", Rollout);
         Assert.Equal(AppCode("first"), await MonacoEditor.TextAsync(dev.Page));
         await platform.AnswersAsync("demo", "history", "first");
+        dev.AssertNoScriptProblems();
     }
 
     [Fact]
@@ -232,6 +238,7 @@ public sealed class PortalUiTests(PortalUiFixture platform)
         using var gateway = await platform.GatewayAsync("demo");
         await Eventually.TrueAsync(async () => (await gateway.GetAsync(new Uri("/apps/demo/short-lived/", UriKind.Relative))).StatusCode == HttpStatusCode.NotFound,
             TimeSpan.FromSeconds(30), () => "the deleted app still answers");
+        dev.AssertNoScriptProblems();
     }
 
     [Fact]
@@ -256,5 +263,7 @@ public sealed class PortalUiTests(PortalUiFixture platform)
         await dev["restore-draft"].ClickAsync();
         Assert.Equal(draft, await MonacoEditor.TextAsync(dev.Page));
         await Expect(dev["save"]).ToBeEnabledAsync();
+        dev.AssertNoScriptProblems();
     }
 }
+

@@ -1,5 +1,4 @@
 import type { App } from '../api/types';
-import { h } from '../ui/dom';
 import { phaseOf } from './appStatus';
 
 const descriptions: Record<string, string> = {
@@ -12,13 +11,7 @@ const descriptions: Record<string, string> = {
   Unknown: 'No status yet',
 };
 
-/** The phase as text and colour (never colour alone). */
-export function phaseBadge(app: App, testid?: string): HTMLElement {
-  const badge = h('span', { testid });
-  setPhase(badge, app);
-  return badge;
-}
-
+/** Shows the phase on a badge as text and colour (never colour alone), with what it means as a tooltip. */
 export function setPhase(badge: HTMLElement, app: App): void {
   const phase = phaseOf(app);
   badge.className = `phase phase-${phase.toLowerCase()}`;

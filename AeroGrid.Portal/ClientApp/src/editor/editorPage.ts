@@ -130,7 +130,7 @@ class EditorSession {
       testid: 'build-log',
       label: 'Build log',
       url: () => portalApi.buildLogUrl(this.name),
-      missing: 'No build: the environment for these requirements was ready already.',
+      missing: 'No build log for the current requirements: none was needed, or it is no longer kept.',
     });
     this.appLog = new LogView({
       testid: 'app-log',

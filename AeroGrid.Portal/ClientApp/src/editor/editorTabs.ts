@@ -21,14 +21,6 @@ export class EditorTabs {
     workspace.onChange(() => this.render());
   }
 
-  get activePath(): string | undefined {
-    return this.active;
-  }
-
-  get openPaths(): readonly string[] {
-    return this.open;
-  }
-
   show(path: string): void {
     if (!this.open.includes(path)) this.open.push(path);
     this.active = path;

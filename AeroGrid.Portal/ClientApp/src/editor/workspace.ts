@@ -57,10 +57,6 @@ export class Workspace {
     return this.paths().map((path) => ({ path, content: this.models.get(path)?.getValue() ?? '' }));
   }
 
-  savedFiles(): AppFile[] {
-    return [...this.saved].map(([path, content]) => ({ path, content }));
-  }
-
   isNew(path: string): boolean {
     return !this.saved.has(path);
   }

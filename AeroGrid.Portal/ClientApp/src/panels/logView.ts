@@ -70,10 +70,6 @@ export class LogView {
     if (reason) this.setStatus(reason, true);
   }
 
-  get text(): string {
-    return this.pre.textContent ?? '';
-  }
-
   private clear(): void {
     this.pre.replaceChildren();
     this.chars = 0;

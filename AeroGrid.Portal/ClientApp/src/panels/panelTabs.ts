@@ -14,7 +14,6 @@ export interface Panel {
 export class PanelTabs {
   readonly element: HTMLElement;
   private readonly tabs = new Map<PanelId, { tab: HTMLButtonElement; panel: HTMLElement; onShow?: () => void }>();
-  private selected: PanelId | undefined;
 
   constructor(panels: Panel[]) {
     const list = h('div', { class: 'panel-tablist', role: 'tablist', 'aria-label': 'Panels' });
@@ -37,10 +36,6 @@ export class PanelTabs {
     this.element = h('section', { class: 'panels', 'aria-label': 'Activity, logs, requests and revisions' }, list, bodies);
   }
 
-  get current(): PanelId | undefined {
-    return this.selected;
-  }
-
   select(id: PanelId, focus = false): void {
     for (const [key, { tab, panel }] of this.tabs) {
       const on = key === id;
@@ -48,7 +43,6 @@ export class PanelTabs {
       tab.tabIndex = on ? 0 : -1;
       panel.hidden = !on;
     }
-    this.selected = id;
     const entry = this.tabs.get(id);
     if (focus) entry?.tab.focus();
     entry?.onShow?.();

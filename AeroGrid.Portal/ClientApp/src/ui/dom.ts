@@ -47,11 +47,6 @@ export function replace(parent: Element, ...children: (Child | Child[])[]): void
   append(parent, ...children);
 }
 
-/** Sets or removes a boolean attribute such as disabled or hidden. */
-export function toggle(element: Element, attribute: string, on: boolean): void {
-  element.toggleAttribute(attribute, on);
-}
-
 let ids = 0;
 /** A unique id for label/aria-describedby pairs. */
 export function uid(prefix: string): string {

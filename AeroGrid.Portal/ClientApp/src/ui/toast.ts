@@ -25,10 +25,6 @@ export function showInfo(message: string): void {
   window.setTimeout(() => toast.remove(), 4000);
 }
 
-export function clearErrors(): void {
-  for (const old of toasts().querySelectorAll('.toast-error')) old.remove();
-}
-
 /** Shows why something failed; a 401 is left to the session banner, which offers to sign in again. */
 export function showFailure(error: unknown): void {
   if (error instanceof ApiError) {
