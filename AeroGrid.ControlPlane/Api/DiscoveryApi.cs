@@ -90,7 +90,7 @@ internal static class DiscoveryApi
                     ["verbs"] = new JsonArray("get", "patch", "update"),
                 });
             }
-            if (definition == ResourceDefinitions.App)
+            if (LogProxy.Kinds.Contains(definition))
             {
                 resources.Add(new JsonObject
                 {

@@ -80,12 +80,12 @@ internal static class ResourceApi
                 return handler.PatchAsync(http, definition, @namespace, name, status);
             });
         }
-        if (definition == ResourceDefinitions.App)
+        if (LogProxy.Kinds.Contains(definition))
         {
             api.MapGet($"{item}/log", (HttpContext http, LogProxy logs, string @namespace, string name) =>
             {
                 ApiAuthorization.Demand(http, definition, "get", @namespace, name);
-                return logs.ReadAsync(http, @namespace, name);
+                return logs.ReadAsync(http);
             });
         }
         if (definition.HasStatus)

@@ -315,6 +315,7 @@ public sealed class ResourceApiTests(ControlPlaneFixture server) : IClassFixture
         Assert.Contains("revisions", resources);
         Assert.DoesNotContain("revisions/status", resources);
         Assert.Contains("apps/log", resources);
+        Assert.Contains("images/log", resources);
     }
 
     [Fact]
