@@ -156,7 +156,7 @@ internal sealed partial class AppController(
         var serving = workload is { ReadyEndpoints.Count: > 0 };
         if (phase == AppPhase.Failed && serving)
         {
-            message += $" Revision {workload!.Revision} keeps serving.";
+            message = $"{message.TrimEnd('.')}. Revision {workload!.Revision} keeps serving.";
         }
         var generation = app.Metadata.Generation;
         var conditions = Conditions.Set(old.Conditions, new Condition

@@ -96,6 +96,9 @@ public sealed class AppLifecycleTests(OperatorFixture platform) : IClassFixture<
         var broken = await _apps.EditAsync("steady", spec => WithFile(WithFile(spec, "requirements.txt", ""), "app.py", "def broken(:\n"));
         var startFailed = await _apps.WaitAsync("steady", a => a.Status is { Phase: AppPhase.Failed } s && s.ObservedGeneration == broken.Metadata.Generation, "Failed (start)");
         Assert.Contains("SyntaxError", startFailed.Status!.Message + startFailed.Status.FailureLog, StringComparison.Ordinal);
+        // The traceback names the app's own file, not where the Operator keeps it.
+        Assert.Contains("File \"app.py\", line 1", startFailed.Status.FailureLog, StringComparison.Ordinal);
+        Assert.Contains("SyntaxError: invalid syntax. Revision 1 keeps serving.", startFailed.Status.Message, StringComparison.Ordinal);
         Assert.Equal(1, startFailed.Status.Revision);
         Assert.Equal([endpoint], startFailed.Status.Endpoints);
 
