@@ -13,7 +13,7 @@ internal sealed class ControlPlaneOptions
     /// <summary>A loopback HTTPS port for kubectl (0: none); the HTTP address from <c>urls</c> serves the platform's own services.</summary>
     public int HttpsPort { get; set; }
 
-    /// <summary>The Operator that serves <c>apps/{name}/log</c>; none: the log subresource answers 503.</summary>
+    /// <summary>The Operator that serves <c>apps/{name}/log</c> and <c>images/{name}/log</c>; none: the log subresources answer 503.</summary>
     public Uri? LogsUrl { get; set; }
 
     /// <summary>Namespaces (tenants) created at start when missing.</summary>

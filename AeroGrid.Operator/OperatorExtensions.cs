@@ -16,7 +16,9 @@ internal static class OperatorExtensions
     public static WebApplicationBuilder AddOperator(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.Configure<OperatorOptions>(builder.Configuration.GetSection(OperatorOptions.SectionName));
+        services.AddOptions<OperatorOptions>().Bind(builder.Configuration.GetSection(OperatorOptions.SectionName))
+            .Validate(o => o.RevisionHistoryLimit >= 1, "Operator:RevisionHistoryLimit must be at least 1: the serving revision is always kept.")
+            .ValidateOnStart();
         services.Configure<ControllerOptions>(builder.Configuration.GetSection("Operator:Controllers"));
         services.Configure<LocalRuntimeOptions>(builder.Configuration.GetSection(LocalRuntimeOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
@@ -32,6 +34,7 @@ internal static class OperatorExtensions
         // Registered before the controllers: it adopts running processes first and, stopping last, stops them all.
         services.AddHostedService(sp => sp.GetRequiredService<LocalAppRuntime>());
 
+        services.TryAddSingleton<RevisionHistory>();
         services.TryAddSingleton<AppController>();
         services.TryAddSingleton<ImageController>();
         services.AddHostedService<OperatorHost>();

@@ -1,6 +1,6 @@
 namespace AeroGrid.Operator;
 
-/// <summary>Where the API is and how the Operator authenticates. Bound from <c>Operator</c>.</summary>
+/// <summary>Where the API is, how the Operator authenticates, how much history it keeps. Bound from <c>Operator</c>.</summary>
 internal sealed class OperatorOptions
 {
     public const string SectionName = "Operator";
@@ -20,4 +20,10 @@ internal sealed class OperatorOptions
 
     /// <summary>A token file read on every request instead (a pod's service account token).</summary>
     public string TokenFile { get; set; } = "";
+
+    /// <summary>
+    /// How many Revisions (revisions that served) each app keeps, the serving one included; the oldest go first.
+    /// As a Deployment's <c>revisionHistoryLimit</c>, 10 by default.
+    /// </summary>
+    public int RevisionHistoryLimit { get; set; } = 10;
 }

@@ -39,6 +39,9 @@ public sealed class ApiClient
     /// <summary>Images (dependency environments) of a tenant namespace.</summary>
     public ResourceClient<Image> Images => For<Image>(ResourceDefinitions.Image);
 
+    /// <summary>Revisions of a tenant's apps: what each served, newest kept; select one app's with <c>aerogrid.io/app=NAME</c>.</summary>
+    public ResourceClient<Revision> Revisions => For<Revision>(ResourceDefinitions.Revision);
+
     /// <summary>Namespaces, one per tenant; cluster-scoped, so pass a null namespace.</summary>
     public ResourceClient<Namespace> Namespaces => For<Namespace>(ResourceDefinitions.Namespace);
 

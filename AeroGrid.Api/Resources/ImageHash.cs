@@ -20,6 +20,8 @@ public static class ImageHash
 
     public static string Of(AppSpec spec) => Of(spec.Runtime, Requirements(spec));
 
+    public static string Of(ImageSpec spec) => Of(spec.Runtime, spec.Requirements);
+
     /// <summary>The name of the Image object for a hash: <c>env-&lt;hash&gt;</c>.</summary>
     public static string ImageName(string hash) => "env-" + hash;
 

@@ -18,6 +18,12 @@ public sealed record ResourceDefinition(
     public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
     public string ListKind => Kind + "List";
 
+    /// <summary>
+    /// Whether objects of the kind have a <c>status</c>, and so a status subresource. A snapshot such as a
+    /// <see cref="Revision"/> has none; the CLR type says which.
+    /// </summary>
+    public bool HasStatus => ClrType.GetProperty(nameof(App.Status)) is not null;
+
     /// <summary>The REST path of a collection: <c>/apis/group/version[/namespaces/ns]/plural</c>.</summary>
     public string CollectionPath(string? @namespace)
     {
@@ -56,6 +62,16 @@ public static class ResourceDefinitions
             new("Age", "date", ".metadata.creationTimestamp"),
         ]);
 
+    public static readonly ResourceDefinition Revision = new(
+        AeroGridApi.Group, AeroGridApi.Version, Resources.Revision.KindName, "revisions", "revision", ["agrev"], Namespaced: true, typeof(Revision),
+        [
+            new("App", "string", ".spec.app", "The app it is a revision of."),
+            new("Revision", "integer", ".spec.revision", "The revision number."),
+            new("Hash", "string", ".spec.revisionHash", "What the revision ran, hashed."),
+            new("Image", "string", ".spec.image", "The dependency environment it ran on.", Priority: 1),
+            new("Age", "date", ".metadata.creationTimestamp"),
+        ]);
+
     public static readonly ResourceDefinition Namespace = new(
         "", "v1", Resources.Namespace.KindName, "namespaces", "namespace", ["ns"], Namespaced: false, typeof(Namespace),
         [
@@ -64,7 +80,7 @@ public static class ResourceDefinitions
         ]);
 
     /// <summary>The custom resources of group aerogrid.io (what the CRDs declare).</summary>
-    public static IReadOnlyList<ResourceDefinition> Custom { get; } = [App, Image];
+    public static IReadOnlyList<ResourceDefinition> Custom { get; } = [App, Image, Revision];
 
-    public static IReadOnlyList<ResourceDefinition> All { get; } = [App, Image, Namespace];
+    public static IReadOnlyList<ResourceDefinition> All { get; } = [App, Image, Revision, Namespace];
 }

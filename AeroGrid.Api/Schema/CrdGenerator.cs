@@ -18,7 +18,7 @@ public static class CrdGenerator
     /// <summary>The CRDs of every kind in <see cref="ResourceDefinitions.Custom"/>.</summary>
     public static IReadOnlyList<JsonObject> GenerateAll() => [.. ResourceDefinitions.Custom.Select(Generate)];
 
-    /// <summary>The CRD of one kind: names, scope, its one version with schema, status subresource and printer columns.</summary>
+    /// <summary>The CRD of one kind: names, scope, its one version with schema, status subresource (when the kind has a status) and printer columns.</summary>
     /// <exception cref="ArgumentException">The kind belongs to the core group, which no CRD can extend.</exception>
     public static JsonObject Generate(ResourceDefinition definition)
     {
@@ -63,15 +63,22 @@ public static class CrdGenerator
         return names;
     }
 
-    private static JsonObject Version(ResourceDefinition definition) => new()
+    private static JsonObject Version(ResourceDefinition definition)
     {
-        ["name"] = definition.Version,
-        ["served"] = true,
-        ["storage"] = true,
-        ["schema"] = new JsonObject { ["openAPIV3Schema"] = OpenApiSchemaGenerator.Generate(definition.ClrType) },
-        ["subresources"] = new JsonObject { ["status"] = new JsonObject() },
-        ["additionalPrinterColumns"] = new JsonArray([.. definition.PrinterColumns.Select(PrinterColumn)]),
-    };
+        var version = new JsonObject
+        {
+            ["name"] = definition.Version,
+            ["served"] = true,
+            ["storage"] = true,
+            ["schema"] = new JsonObject { ["openAPIV3Schema"] = OpenApiSchemaGenerator.Generate(definition.ClrType) },
+        };
+        if (definition.HasStatus)
+        {
+            version["subresources"] = new JsonObject { ["status"] = new JsonObject() };
+        }
+        version["additionalPrinterColumns"] = new JsonArray([.. definition.PrinterColumns.Select(PrinterColumn)]);
+        return version;
+    }
 
     private static JsonObject PrinterColumn(PrinterColumn column)
     {

@@ -7,6 +7,9 @@ public static partial class NameValidation
 {
     public const int MaxNameLength = 63;
 
+    /// <summary>The longest DNS-1123 subdomain, the name most Kubernetes kinds allow.</summary>
+    public const int MaxSubdomainLength = 253;
+
     [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")]
     private static partial Regex Dns1123Label();
 
@@ -17,21 +20,31 @@ public static partial class NameValidation
     private static partial Regex Dns1123Subdomain();
 
     /// <summary>A DNS-1123 label: it becomes a URL segment, a Service name and a directory name.</summary>
-    public static IEnumerable<FieldError> Dns1123LabelErrors(string? value, string field)
+    public static IEnumerable<FieldError> Dns1123LabelErrors(string? value, string field) =>
+        NameErrors(value, field, MaxNameLength, Dns1123Label(), "lower-case letters, digits and '-'", "my-app");
+
+    /// <summary>
+    /// A DNS-1123 subdomain, as Kubernetes allows for most kinds: for names that only identify an object, and that
+    /// append to a label-sized name (a Revision <c>{app}-{revision}</c> of an app named with 63 characters).
+    /// </summary>
+    public static IEnumerable<FieldError> Dns1123SubdomainErrors(string? value, string field) =>
+        NameErrors(value, field, MaxSubdomainLength, Dns1123Subdomain(), "lower-case letters, digits, '-' and '.'", "my-app-3");
+
+    private static IEnumerable<FieldError> NameErrors(string? value, string field, int maxLength, Regex pattern, string characters, string example)
     {
         if (string.IsNullOrEmpty(value))
         {
             yield return new(field, FieldErrorReasons.Required, "a name is required");
             yield break;
         }
-        if (value.Length > MaxNameLength)
+        if (value.Length > maxLength)
         {
-            yield return new(field, FieldErrorReasons.TooLong, $"must be no more than {MaxNameLength} characters (is {value.Length})");
+            yield return new(field, FieldErrorReasons.TooLong, $"must be no more than {maxLength} characters (is {value.Length})");
         }
-        if (!Dns1123Label().IsMatch(value))
+        if (!pattern.IsMatch(value))
         {
             yield return new(field, FieldErrorReasons.Invalid,
-                $"'{value}' is not a valid name: use lower-case letters, digits and '-', starting and ending with a letter or digit (e.g. 'my-app')");
+                $"'{value}' is not a valid name: use {characters}, starting and ending with a letter or digit (e.g. '{example}')");
         }
     }
 
@@ -75,7 +88,7 @@ public static partial class NameValidation
         var slash = key.IndexOf('/', StringComparison.Ordinal);
         var prefix = slash >= 0 ? key[..slash] : null;
         var name = slash >= 0 ? key[(slash + 1)..] : key;
-        if (prefix is not null && (prefix.Length == 0 || prefix.Length > 253 || !Dns1123Subdomain().IsMatch(prefix)))
+        if (prefix is not null && (prefix.Length == 0 || prefix.Length > MaxSubdomainLength || !Dns1123Subdomain().IsMatch(prefix)))
         {
             yield return new(field, FieldErrorReasons.Invalid, $"key prefix '{prefix}' must be a DNS subdomain such as 'example.com'");
         }

@@ -11,12 +11,15 @@ public static class ResourceValidation
     {
         App app => [.. MetadataErrors(app.Metadata), .. AppSpecErrors(app.Spec, policy)],
         Image image => [.. MetadataErrors(image.Metadata), .. ImageSpecErrors(image.Spec, policy)],
+        Revision revision => [.. MetadataErrors(revision.Metadata, NameValidation.Dns1123SubdomainErrors), .. RevisionSpecErrors(revision.Spec, policy)],
         Namespace ns => [.. MetadataErrors(ns.Metadata)],
         _ => [],
     };
 
-    private static IEnumerable<FieldError> MetadataErrors(ObjectMeta metadata) =>
-        NameValidation.Dns1123LabelErrors(metadata.Name, "metadata.name")
+    private static IEnumerable<FieldError> MetadataErrors(ObjectMeta metadata) => MetadataErrors(metadata, NameValidation.Dns1123LabelErrors);
+
+    private static IEnumerable<FieldError> MetadataErrors(ObjectMeta metadata, Func<string?, string, IEnumerable<FieldError>> nameErrors) =>
+        nameErrors(metadata.Name, "metadata.name")
             .Concat(NameValidation.LabelErrors(metadata.Labels, "metadata.labels"))
             .Concat(NameValidation.AnnotationErrors(metadata.Annotations, "metadata.annotations"));
 
@@ -109,6 +112,27 @@ public static class ResourceValidation
     public static IEnumerable<FieldError> ImageSpecErrors(ImageSpec spec, ValidationPolicy policy) =>
         RuntimeErrors(spec.Runtime, "spec.runtime")
             .Concat(RequirementsValidation.Errors(spec.Requirements, "spec.requirements", policy));
+
+    /// <summary>
+    /// A revision holds what an App held, checked by the App's rules (copied back into the App it must be valid there),
+    /// and names its App and number.
+    /// </summary>
+    public static IEnumerable<FieldError> RevisionSpecErrors(RevisionSpec spec, ValidationPolicy policy)
+    {
+        foreach (var error in NameValidation.Dns1123LabelErrors(spec.App, "spec.app"))
+        {
+            yield return error;
+        }
+        if (spec.Revision < 1)
+        {
+            yield return new("spec.revision", FieldErrorReasons.Invalid, $"revisions are numbered from 1 (is {spec.Revision})");
+        }
+        var ran = new AppSpec { Files = spec.Files, Entrypoint = spec.Entrypoint, Runtime = spec.Runtime, Env = spec.Env };
+        foreach (var error in AppSpecErrors(ran, policy))
+        {
+            yield return error;
+        }
+    }
 
     private static IEnumerable<FieldError> RuntimeErrors(string runtime, string field)
     {

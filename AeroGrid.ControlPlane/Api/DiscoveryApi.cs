@@ -79,15 +79,18 @@ internal static class DiscoveryApi
                 ["shortNames"] = new JsonArray([.. definition.ShortNames.Select(s => (JsonNode)s)]),
                 ["categories"] = definition.Group.Length > 0 ? new JsonArray("aerogrid") : null,
             });
-            resources.Add(new JsonObject
+            if (definition.HasStatus)
             {
-                ["name"] = $"{definition.Plural}/status",
-                ["singularName"] = "",
-                ["namespaced"] = definition.Namespaced,
-                ["kind"] = definition.Kind,
-                ["verbs"] = new JsonArray("get", "patch", "update"),
-            });
-            if (definition == ResourceDefinitions.App)
+                resources.Add(new JsonObject
+                {
+                    ["name"] = $"{definition.Plural}/status",
+                    ["singularName"] = "",
+                    ["namespaced"] = definition.Namespaced,
+                    ["kind"] = definition.Kind,
+                    ["verbs"] = new JsonArray("get", "patch", "update"),
+                });
+            }
+            if (LogProxy.Kinds.Contains(definition))
             {
                 resources.Add(new JsonObject
                 {

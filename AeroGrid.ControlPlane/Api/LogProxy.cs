@@ -4,16 +4,21 @@ using Microsoft.Extensions.Options;
 namespace AeroGrid.ControlPlane.Api;
 
 /// <summary>
-/// <c>GET .../apps/{name}/log</c>: the app's output, read from the Operator that runs it, as kube-apiserver
-/// reads <c>pods/log</c> from the kubelet. The caller's token goes along, so the Operator checks it too.
+/// <c>GET .../apps/{name}/log</c> (the app's output) and <c>GET .../images/{name}/log</c> (the image's build log),
+/// read from the Operator that runs and builds them, as kube-apiserver reads <c>pods/log</c> from the kubelet.
+/// The caller's token goes along, so the Operator checks it too.
 /// </summary>
 internal sealed class LogProxy(IHttpClientFactory clients, IOptions<ControlPlaneOptions> options)
 {
-    public async Task<IResult> ReadAsync(HttpContext http, string @namespace, string name)
+    /// <summary>The kinds with a <c>log</c> subresource.</summary>
+    public static IReadOnlyList<ResourceDefinition> Kinds { get; } = [ResourceDefinitions.App, ResourceDefinitions.Image];
+
+    /// <summary>Streams the Operator's answer to the same path and query.</summary>
+    public async Task<IResult> ReadAsync(HttpContext http)
     {
         if (options.Value.LogsUrl is not { } logs)
         {
-            throw new ApiError(503, "ServiceUnavailable", "no operator serves app logs here (ControlPlane:LogsUrl is not set)");
+            throw new ApiError(503, "ServiceUnavailable", "no operator serves logs here (ControlPlane:LogsUrl is not set)");
         }
         var client = clients.CreateClient(nameof(LogProxy));
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(logs, http.Request.Path + http.Request.QueryString));

@@ -67,7 +67,7 @@ internal static class ResourceApi
             ApiAuthorization.Demand(http, definition, "delete", @namespace, name);
             return handler.DeleteAsync(http, definition, @namespace, name);
         });
-        foreach (var (path, status) in new[] { (item, false), ($"{item}/status", true) })
+        foreach (var (path, status) in definition.HasStatus ? new[] { (item, false), ($"{item}/status", true) } : [(item, false)])
         {
             api.MapPut(path, (HttpContext http, ResourceHandler handler, string? @namespace, string name) =>
             {
@@ -80,19 +80,22 @@ internal static class ResourceApi
                 return handler.PatchAsync(http, definition, @namespace, name, status);
             });
         }
-        if (definition == ResourceDefinitions.App)
+        if (LogProxy.Kinds.Contains(definition))
         {
             api.MapGet($"{item}/log", (HttpContext http, LogProxy logs, string @namespace, string name) =>
             {
                 ApiAuthorization.Demand(http, definition, "get", @namespace, name);
-                return logs.ReadAsync(http, @namespace, name);
+                return logs.ReadAsync(http);
             });
         }
-        api.MapGet($"{item}/status", (HttpContext http, ResourceHandler handler, string? @namespace, string name) =>
+        if (definition.HasStatus)
         {
-            ApiAuthorization.Demand(http, definition, "get", @namespace, name);
-            return handler.GetAsync(http, definition, @namespace, name);
-        });
+            api.MapGet($"{item}/status", (HttpContext http, ResourceHandler handler, string? @namespace, string name) =>
+            {
+                ApiAuthorization.Demand(http, definition, "get", @namespace, name);
+                return handler.GetAsync(http, definition, @namespace, name);
+            });
+        }
     }
 
     private static async Task<IResult> ListOrWatchAsync(

@@ -105,7 +105,10 @@ internal sealed class ResourceHandler(ResourceStore store, TimeProvider time, IO
                 metadata.Remove(ignored);
             }
             // With a status subresource, status is the controllers' to write, never the creator's.
-            body["status"] = definition == ResourceDefinitions.Namespace ? new JsonObject { ["phase"] = "Active" } : null;
+            if (definition.HasStatus)
+            {
+                body["status"] = definition == ResourceDefinitions.Namespace ? new JsonObject { ["phase"] = "Active" } : null;
+            }
             var obj = Normalize(definition, body, http, validate: true);
             try
             {
@@ -274,7 +277,10 @@ internal sealed class ResourceHandler(ResourceStore store, TimeProvider time, IO
             metadata[owned] = currentMetadata[owned]?.DeepClone();
         }
         metadata.Remove("managedFields");
-        next["status"] = current["status"]?.DeepClone();
+        if (definition.HasStatus)
+        {
+            next["status"] = current["status"]?.DeepClone();
+        }
         var normalized = Normalize(definition, next, http, validate: true);
         if (currentMetadata["deletionTimestamp"] is not null)
         {

@@ -15,10 +15,11 @@ namespace AeroGrid.Operator.Controllers;
 /// <summary>
 /// Makes an App run: the Image its dependencies need, then a revision of its files on that image, rolled
 /// out next to the serving one and switched to only once ready; and a truthful status. A failed build or
-/// start never touches the serving revision.
+/// start never touches the serving revision. Each revision that serves is kept as a Revision object.
 /// </summary>
 internal sealed partial class AppController(
-    ApiClient api, Informer<App> apps, Informer<Image> images, IAppRuntime runtime, TimeProvider time, ILogger<AppController> logger)
+    ApiClient api, Informer<App> apps, Informer<Image> images, IAppRuntime runtime, RevisionHistory history, TimeProvider time,
+    ILogger<AppController> logger)
     : IReconciler
 {
     /// <summary>Holds a deleted App until its processes and files are gone.</summary>
@@ -37,12 +38,14 @@ internal sealed partial class AppController(
         {
             // Gone without our finalizer running (it was never added, or removed by hand): clean up anyway.
             await runtime.StopAsync(@namespace, name, removeFiles: true, cancellationToken);
+            await history.DeleteAllAsync(@namespace, name, cancellationToken);
             return ReconcileResult.Done;
         }
         var finalizers = app.Metadata.Finalizers ?? [];
         if (app.Metadata.DeletionTimestamp is not null)
         {
             await runtime.StopAsync(@namespace, name, removeFiles: true, cancellationToken);
+            await history.DeleteAllAsync(@namespace, name, cancellationToken);
             _failedRollouts.TryRemove(key, out _);
             if (finalizers.Contains(Finalizer))
             {
@@ -94,6 +97,8 @@ internal sealed partial class AppController(
                 await runtime.ScaleAsync(@namespace, name, app.Spec.Replicas, cancellationToken);
             }
             await WriteRunningAsync(app, image.Metadata.Name, cancellationToken);
+            // Also records what served before Revisions existed, or while a recording failed.
+            await history.RecordAsync(app, workload.Revision, revisionHash, image.Metadata.Name!, cancellationToken);
             return ReconcileResult.Done;
         }
         if (_failedRollouts.TryGetValue(key, out var failed) && failed == revisionHash)
@@ -122,6 +127,8 @@ internal sealed partial class AppController(
         await WriteRunningAsync(app, image.Metadata.Name, cancellationToken);
         runtime.ReleasePreviousRevision(@namespace, name);
         LogRolledOut(logger, key, revision);
+        // After the switch, so that a failure to record retries (and lands above) without touching what serves.
+        await history.RecordAsync(app, revision, revisionHash, image.Metadata.Name!, cancellationToken);
         return ReconcileResult.Done;
     }
 
@@ -149,7 +156,7 @@ internal sealed partial class AppController(
         var serving = workload is { ReadyEndpoints.Count: > 0 };
         if (phase == AppPhase.Failed && serving)
         {
-            message += $" Revision {workload!.Revision} keeps serving.";
+            message = $"{message.TrimEnd('.')}. Revision {workload!.Revision} keeps serving.";
         }
         var generation = app.Metadata.Generation;
         var conditions = Conditions.Set(old.Conditions, new Condition
@@ -232,6 +239,6 @@ internal sealed partial class AppController(
     [LoggerMessage(EventId = 2201, Level = LogLevel.Information, Message = "App {Key}: revision {Revision} rolled out")]
     private static partial void LogRolledOut(ILogger logger, string key, long revision);
 
-    [LoggerMessage(EventId = 2202, Level = LogLevel.Information, Message = "App {Key}: deleted; processes and files removed")]
+    [LoggerMessage(EventId = 2202, Level = LogLevel.Information, Message = "App {Key}: deleted; processes, files and revisions removed")]
     private static partial void LogDeleted(ILogger logger, string key);
 }

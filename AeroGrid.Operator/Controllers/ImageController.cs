@@ -28,11 +28,11 @@ internal sealed partial class ImageController(ApiClient api, Informer<Image> ima
         {
             return ReconcileResult.Done;
         }
-        var hash = ImageHash.Of(image.Spec.Runtime, image.Spec.Requirements);
+        var hash = ImageHash.Of(image.Spec);
         var status = image.Status;
         var generation = image.Metadata.Generation;
         var finished = _finished.TryGetValue(image.Metadata.Uid ?? "", out var done) && done == (hash, generation);
-        if (finished || (status?.Hash == hash && status.ObservedGeneration == generation && status.Phase is ImagePhase.Ready or ImagePhase.Failed))
+        if (finished || IsFinished(image))
         {
             // Done either way: a failed build is retried only when the requirements change (a new hash).
             return ReconcileResult.Done;
@@ -73,6 +73,12 @@ internal sealed partial class ImageController(ApiClient api, Informer<Image> ima
         }
         return ReconcileResult.Done;
     }
+
+    /// <summary>Whether the status reports the end (Ready or Failed) of the build of the Image's spec as it is.</summary>
+    public static bool IsFinished(Image image) =>
+        image.Status is { Phase: ImagePhase.Ready or ImagePhase.Failed } status
+        && status.Hash == ImageHash.Of(image.Spec)
+        && status.ObservedGeneration == image.Metadata.Generation;
 
     private ImageStatus Ready(Image image, string hash, string reference, string message) => new()
     {

@@ -13,6 +13,12 @@ internal interface IImageBuilder
 
     /// <summary>Builds the environment (once per hash, whoever asks); throws <see cref="ImageBuildException"/> on failure.</summary>
     Task<string> BuildAsync(string hash, ImageSpec spec, CancellationToken cancellationToken);
+
+    /// <summary>Where the build log of a hash is written; the file exists once a build of it started, and stays.</summary>
+    string LogPath(string hash);
+
+    /// <summary>Whether a build of the hash is running now, so its log may still grow.</summary>
+    bool IsBuilding(string hash);
 }
 
 /// <summary>A build that failed: the reason and the end of its log.</summary>

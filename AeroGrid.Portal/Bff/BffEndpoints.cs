@@ -56,6 +56,13 @@ internal static class BffEndpoints
             var image = ImageHash.ImageName(ImageHash.Of(app.Spec));
             return await TextStream.CopyAsync(http, client.Images.OpenLogAsync(Tenant(http), image, follow == true, cancellationToken: http.RequestAborted));
         });
+        apps.MapGet("/{name}/revisions", async (HttpContext http, PersonApi api, string name) =>
+        {
+            var list = await Api(http, api).Revisions.ListAsync(Tenant(http), $"{Revision.AppLabel}={name}", cancellationToken: http.RequestAborted);
+            return BffResults.Json(new { items = list.Items.OrderByDescending(r => r.Spec.Revision) });
+        });
+        apps.MapPost("/{name}/rollback", async (HttpContext http, PersonApi api, string name) =>
+            await AppSaves.RollbackAsync(Api(http, api), Tenant(http), name, await ReadAsync<RollbackRequest>(http), http.RequestAborted));
         apps.MapPost("/{name}/invoke", async (HttpContext http, AppInvoker invoker, string name) =>
         {
             var session = BffFilter.SessionOf(http);

@@ -25,6 +25,37 @@ public sealed class ValidationTests
         Assert.Contains(errors, e => e.Field == "metadata.name");
     }
 
+    [Fact]
+    public void A_revision_of_an_app_with_the_longest_name_has_a_valid_name()
+    {
+        var app = new string('a', 63);
+        var revision = new Revision
+        {
+            Metadata = new() { Name = Revision.NameOf(app, 12) },
+            Spec = new() { App = app, Revision = 12, Files = [Main] },
+        };
+        Assert.Empty(ResourceValidation.Validate(revision, ValidationPolicy.Default));
+    }
+
+    [Theory]
+    [InlineData("metadata.name")]
+    [InlineData("spec.app")]
+    [InlineData("spec.revision")]
+    [InlineData("spec.entrypoint")]
+    public void A_revision_breaking_a_rule_is_refused(string field)
+    {
+        var valid = new Revision { Metadata = new() { Name = "hello-1" }, Spec = new() { App = "hello", Revision = 1, Files = [Main] } };
+        var broken = field switch
+        {
+            "metadata.name" => valid with { Metadata = new() { Name = "Hello_1" } },
+            "spec.app" => valid with { Spec = valid.Spec with { App = "" } },
+            "spec.revision" => valid with { Spec = valid.Spec with { Revision = 0 } },
+            _ => valid with { Spec = valid.Spec with { Entrypoint = "main.py" } },
+        };
+        Assert.Empty(ResourceValidation.Validate(valid, ValidationPolicy.Default));
+        Assert.Contains(ResourceValidation.Validate(broken, ValidationPolicy.Default), e => e.Field == field);
+    }
+
     [Theory]
     [InlineData("/etc/passwd")]
     [InlineData("../secret.py")]

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using AeroGrid.Tests.Infrastructure;
 
 namespace AeroGrid.Tests.ControlPlane;
@@ -6,43 +5,21 @@ namespace AeroGrid.Tests.ControlPlane;
 /// <summary>kubectl, a real Kubernetes client, against the local control plane.</summary>
 public sealed class KubectlTests(ControlPlaneFixture server) : IClassFixture<ControlPlaneFixture>, IAsyncLifetime
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("aerogrid-kubectl-").FullName;
-    private string _kubeconfig = "";
+    private Kubectl _kubectl = null!;
 
-    public async ValueTask InitializeAsync()
-    {
-        using var http = new HttpClient();
-        _kubeconfig = Path.Combine(_directory, "kubeconfig");
-        await File.WriteAllTextAsync(_kubeconfig, await http.GetStringAsync(new Uri(server.Issuer, "kubeconfig?tenant=acme")));
-    }
+    public async ValueTask InitializeAsync() => _kubectl = await Kubectl.ForTenantAsync(server, "acme");
 
     public ValueTask DisposeAsync()
     {
-        Directory.Delete(_directory, recursive: true);
+        _kubectl.Dispose();
         return ValueTask.CompletedTask;
     }
 
-    private async Task<(int ExitCode, string Output)> KubectlAsync(params string[] args)
-    {
-        var info = new ProcessStartInfo("kubectl") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add("--kubeconfig");
-        info.ArgumentList.Add(_kubeconfig);
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-        info.Environment["KUBECACHEDIR"] = Path.Combine(_directory, "cache");
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout + await stderr);
-    }
+    private Task<(int ExitCode, string Output)> KubectlAsync(params string[] args) => _kubectl.RunAsync(args);
 
     private async Task<string> ManifestAsync(string name, string code)
     {
-        var path = Path.Combine(_directory, $"{name}.yaml");
+        var path = Path.Combine(_kubectl.Directory, $"{name}.yaml");
         await File.WriteAllTextAsync(path, $$"""
             apiVersion: aerogrid.io/v1alpha1
             kind: App
@@ -83,15 +60,41 @@ public sealed class KubectlTests(ControlPlaneFixture server) : IClassFixture<Con
     }
 
     [Fact]
+    public async Task Kubectl_gets_revisions_with_their_columns()
+    {
+        var path = Path.Combine(_kubectl.Directory, "revision.yaml");
+        await File.WriteAllTextAsync(path, """
+            apiVersion: aerogrid.io/v1alpha1
+            kind: Revision
+            metadata:
+              name: listed-7
+              labels:
+                aerogrid.io/app: listed
+                aerogrid.io/revision: "7"
+            spec:
+              app: listed
+              revision: 7
+              revisionHash: 5e2d0c1a
+              image: env-3f2a
+              files:
+                - path: app.py
+                  content: print(7)
+            """);
+        var (applied, applyOutput) = await KubectlAsync("apply", "-f", path);
+        Assert.True(applied == 0, applyOutput);
+
+        var (got, table) = await KubectlAsync("get", "revisions", "-l", "aerogrid.io/app=listed");
+        Assert.True(got == 0, table);
+        Assert.Matches(@"NAME\s+APP\s+REVISION\s+HASH\s+AGE", table);
+        Assert.Matches(@"listed-7\s+listed\s+7\s+5e2d0c1a", table);
+        var (_, shortName) = await KubectlAsync("get", "agrev", "listed-7", "-o", "jsonpath={.spec.files[0].content}");
+        Assert.Equal("print(7)", shortName);
+    }
+
+    [Fact]
     public async Task Kubectl_watches_apps()
     {
-        var info = new ProcessStartInfo("kubectl") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { "--kubeconfig", _kubeconfig, "get", "apps", "--watch", "--request-timeout=20s" })
-        {
-            info.ArgumentList.Add(arg);
-        }
-        info.Environment["KUBECACHEDIR"] = Path.Combine(_directory, "cache");
-        using var watch = Process.Start(info)!;
+        using var watch = _kubectl.Start("get", "apps", "--watch", "--request-timeout=20s");
         try
         {
             await Task.Delay(1000);

@@ -292,6 +292,33 @@ public sealed class ResourceApiTests(ControlPlaneFixture server) : IClassFixture
     }
 
     [Fact]
+    public async Task A_revision_is_a_snapshot_named_as_a_subdomain_without_a_status_subresource()
+    {
+        using var http = await AcmeAsync();
+        var app = new string('r', 63);
+        var collection = "/apis/aerogrid.io/v1alpha1/namespaces/acme/revisions";
+        var revision = JsonNode.Parse($$$"""
+            {"apiVersion":"aerogrid.io/v1alpha1","kind":"Revision","metadata":{"name":"{{{app}}}-12"},
+             "spec":{"app":"{{{app}}}","revision":12,"revisionHash":"9c1e","image":"env-3f2a","files":[{"path":"app.py","content":"print(1)"}]}}
+            """)!;
+
+        var (created, body) = await http.PostJsonAsync(collection + "?fieldValidation=Strict", revision);
+        Assert.Equal(HttpStatusCode.Created, created);
+        Assert.Null(body["status"]);
+        Assert.Equal("python-3.11", body.Str("spec.runtime"));
+        var (replaced, _) = await http.PutJsonAsync($"{collection}/{app}-12?fieldValidation=Strict", body);
+        Assert.Equal(HttpStatusCode.OK, replaced);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetJsonAsync($"{collection}/{app}-12/status")).Status);
+
+        var (_, discovery) = await http.GetJsonAsync("/apis/aerogrid.io/v1alpha1");
+        var resources = discovery["resources"]!.AsArray().Select(resource => resource.Str("name")).ToList();
+        Assert.Contains("revisions", resources);
+        Assert.DoesNotContain("revisions/status", resources);
+        Assert.Contains("apps/log", resources);
+        Assert.Contains("images/log", resources);
+    }
+
+    [Fact]
     public async Task Deleting_a_tenant_deletes_its_apps()
     {
         using var admin = server.Client(await server.AdminTokenAsync());

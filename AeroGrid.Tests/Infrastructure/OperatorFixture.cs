@@ -5,10 +5,13 @@ namespace AeroGrid.Tests.Infrastructure;
 
 /// <summary>
 /// The control plane and a real Operator process with its own data directory, the repository's Python SDK
-/// and a wheelhouse the test fills. Fast timings (restart backoff, grace, drain) keep the tests short.
+/// and a wheelhouse the test fills. Fast timings (restart backoff, grace, drain) keep the tests short, and a
+/// history of <see cref="RevisionHistoryLimit"/> revisions per app lets them see old ones go.
 /// </summary>
 public sealed class OperatorFixture : IAsyncLifetime
 {
+    public const int RevisionHistoryLimit = 3;
+
     private readonly int _port = ServiceProcess.FreePort();
     private ServiceProcess? _operator;
 
@@ -55,6 +58,7 @@ public sealed class OperatorFixture : IAsyncLifetime
             "--Operator:Local:GracePeriod", "00:00:02",
             "--Operator:Local:DrainDelay", "00:00:00.200",
             "--Operator:Local:RestartBackoff", "00:00:00.300",
+            "--Operator:RevisionHistoryLimit", RevisionHistoryLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ]);
         await _operator.WaitHealthyAsync(new Uri(Url, "/health"));
     }

@@ -3,48 +3,21 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using AeroGrid.Api.Resources;
 using AeroGrid.Tests.Infrastructure;
+using static AeroGrid.Tests.Operator.AppSteps;
 
 namespace AeroGrid.Tests.Operator;
 
 /// <summary>A saved App becomes a running, self-healing process: real Operator, real Python, real HTTP.</summary>
 public sealed class AppLifecycleTests(OperatorFixture platform) : IClassFixture<OperatorFixture>
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
-
-    private static App NewApp(string name, string code, string requirements = "") => new()
-    {
-        Metadata = new() { Name = name, Namespace = "acme" },
-        Spec = new()
-        {
-            Files = [new() { Path = "app.py", Content = code }, new() { Path = "requirements.txt", Content = requirements }],
-        },
-    };
-
-    private async Task<App> WaitAsync(string name, Func<App, bool> condition, string what) =>
-        await Eventually.GetAsync(async () =>
-        {
-            var app = await platform.Api.Apps.GetAsync("acme", name);
-            return condition(app) ? app : null;
-        }, Timeout, () => $"{name}: {what}; status: {System.Text.Json.JsonSerializer.Serialize((platform.Api.Apps.GetAsync("acme", name).Result).Status)}");
-
-    private Task<App> RunningAsync(string name, long generation) =>
-        WaitAsync(name, a => a.Status is { Phase: AppPhase.Running, Endpoints.Count: > 0 } s && s.ObservedGeneration == generation, $"Running at generation {generation}");
-
-    private async Task<App> EditAsync(string name, Func<AppSpec, AppSpec> edit)
-    {
-        var app = await platform.Api.Apps.GetAsync("acme", name);
-        return await platform.Api.Apps.UpdateAsync(app with { Spec = edit(app.Spec) });
-    }
-
-    private static AppSpec WithFile(AppSpec spec, string path, string content) =>
-        spec with { Files = [.. spec.Files.Where(f => f.Path != path), new() { Path = path, Content = content }] };
+    private readonly AppSteps _apps = new(platform);
 
     [Fact]
     public async Task An_app_runs_and_a_code_edit_rolls_out_a_new_revision_replacing_the_old_process()
     {
         var created = await platform.Api.Apps.CreateAsync(NewApp("hello", PythonApps.Plain("'v1'")));
-        var running = await RunningAsync("hello", 1);
+        var running = await _apps.RunningAsync("hello", 1);
         Assert.Equal(1, running.Status!.Revision);
         Assert.Equal("/apps/acme/hello", running.Status.Url);
         var first = running.Status.Endpoints![0];
@@ -52,8 +25,8 @@ public sealed class AppLifecycleTests(OperatorFixture platform) : IClassFixture<
         var oldProcesses = platform.AppProcesses("acme", "hello");
         Assert.Single(oldProcesses);
 
-        var edited = await EditAsync("hello", spec => WithFile(spec, "app.py", PythonApps.Plain("'v2'")));
-        var second = await RunningAsync("hello", edited.Metadata.Generation!.Value);
+        var edited = await _apps.EditAsync("hello", spec => WithFile(spec, "app.py", PythonApps.Plain("'v2'")));
+        var second = await _apps.RunningAsync("hello", edited.Metadata.Generation!.Value);
 
         Assert.Equal(2, second.Status!.Revision);
         Assert.Equal(running.Status.Image, second.Status.Image); // Code only: the same environment.
@@ -68,11 +41,11 @@ public sealed class AppLifecycleTests(OperatorFixture platform) : IClassFixture<
     public async Task New_requirements_build_a_new_environment_from_the_wheelhouse()
     {
         await platform.Api.Apps.CreateAsync(NewApp("deps", PythonApps.Plain("'no deps'")));
-        var before = await RunningAsync("deps", 1);
+        var before = await _apps.RunningAsync("deps", 1);
 
-        var edited = await EditAsync("deps", spec => WithFile(WithFile(spec, "requirements.txt", "greeting==1.0\n"),
+        var edited = await _apps.EditAsync("deps", spec => WithFile(WithFile(spec, "requirements.txt", "greeting==1.0\n"),
             "app.py", PythonApps.Plain("greeting.greet()", prelude: "import greeting")));
-        var after = await RunningAsync("deps", edited.Metadata.Generation!.Value);
+        var after = await _apps.RunningAsync("deps", edited.Metadata.Generation!.Value);
 
         Assert.NotEqual(before.Status!.Image, after.Status!.Image);
         Assert.Equal("hello from a wheel", await Http.GetStringAsync(after.Status.Endpoints![0]));
@@ -84,7 +57,7 @@ public sealed class AppLifecycleTests(OperatorFixture platform) : IClassFixture<
     public async Task A_failed_build_or_a_broken_start_never_costs_the_serving_revision()
     {
         await platform.Api.Apps.CreateAsync(NewApp("steady", PythonApps.Plain("'steady'")));
-        var serving = await RunningAsync("steady", 1);
+        var serving = await _apps.RunningAsync("steady", 1);
         var endpoint = serving.Status!.Endpoints![0];
         var failures = new ConcurrentBag<string>();
         var requests = 0;
@@ -110,8 +83,8 @@ public sealed class AppLifecycleTests(OperatorFixture platform) : IClassFixture<
         });
 
         // Dependencies that cannot be installed.
-        var badDeps = await EditAsync("steady", spec => WithFile(spec, "requirements.txt", "no-such-package==9.9\n"));
-        var buildFailed = await WaitAsync("steady", a => a.Status is { Phase: AppPhase.Failed } s && s.ObservedGeneration == badDeps.Metadata.Generation, "Failed (build)");
+        var badDeps = await _apps.EditAsync("steady", spec => WithFile(spec, "requirements.txt", "no-such-package==9.9\n"));
+        var buildFailed = await _apps.WaitAsync("steady", a => a.Status is { Phase: AppPhase.Failed } s && s.ObservedGeneration == badDeps.Metadata.Generation, "Failed (build)");
         Assert.Contains("could not be installed", buildFailed.Status!.Message, StringComparison.Ordinal);
         Assert.Contains("no-such-package", buildFailed.Status.Message + buildFailed.Status.FailureLog, StringComparison.Ordinal);
         Assert.Contains("Revision 1 keeps serving", buildFailed.Status.Message, StringComparison.Ordinal);
@@ -120,9 +93,12 @@ public sealed class AppLifecycleTests(OperatorFixture platform) : IClassFixture<
         Assert.Contains("no-such-package", image.Status.LogTail, StringComparison.Ordinal);
 
         // Code that does not start.
-        var broken = await EditAsync("steady", spec => WithFile(WithFile(spec, "requirements.txt", ""), "app.py", "def broken(:\n"));
-        var startFailed = await WaitAsync("steady", a => a.Status is { Phase: AppPhase.Failed } s && s.ObservedGeneration == broken.Metadata.Generation, "Failed (start)");
+        var broken = await _apps.EditAsync("steady", spec => WithFile(WithFile(spec, "requirements.txt", ""), "app.py", "def broken(:\n"));
+        var startFailed = await _apps.WaitAsync("steady", a => a.Status is { Phase: AppPhase.Failed } s && s.ObservedGeneration == broken.Metadata.Generation, "Failed (start)");
         Assert.Contains("SyntaxError", startFailed.Status!.Message + startFailed.Status.FailureLog, StringComparison.Ordinal);
+        // The traceback names the app's own file, not where the Operator keeps it.
+        Assert.Contains("File \"app.py\", line 1", startFailed.Status.FailureLog, StringComparison.Ordinal);
+        Assert.Contains("SyntaxError: invalid syntax. Revision 1 keeps serving.", startFailed.Status.Message, StringComparison.Ordinal);
         Assert.Equal(1, startFailed.Status.Revision);
         Assert.Equal([endpoint], startFailed.Status.Endpoints);
 
@@ -137,15 +113,15 @@ public sealed class AppLifecycleTests(OperatorFixture platform) : IClassFixture<
     public async Task A_crashing_process_restarts_with_growing_backoff()
     {
         await platform.Api.Apps.CreateAsync(NewApp("crashy", PythonApps.Plain("'ok'")));
-        await RunningAsync("crashy", 1);
-        await EditAsync("crashy", spec => WithFile(spec, "app.py", PythonApps.CrashesSoon));
+        await _apps.RunningAsync("crashy", 1);
+        await _apps.EditAsync("crashy", spec => WithFile(spec, "app.py", PythonApps.CrashesSoon));
 
-        var looping = await WaitAsync("crashy", a => a.Status?.Message?.Contains("CrashLoopBackOff", StringComparison.Ordinal) == true, "CrashLoopBackOff");
+        var looping = await _apps.WaitAsync("crashy", a => a.Status?.Message?.Contains("CrashLoopBackOff", StringComparison.Ordinal) == true, "CrashLoopBackOff");
         Assert.Contains("exited with code 3", looping.Status!.Message, StringComparison.Ordinal);
 
         // Real restarts: the app's log shows it starting again and again.
         await Eventually.TrueAsync(async () => (await platform.LogAsync("acme", "crashy")).Split('\n').Count(l => l.StartsWith("started at", StringComparison.Ordinal)) >= 4,
-            Timeout, () => "four starts");
+            AppSteps.Timeout, () => "four starts");
         // And each wait before a restart is longer than the one before (0.3 s, 0.6 s, 1.2 s, ...), as the Operator decided them;
         // wall-clock gaps between starts would mostly measure Python's start-up time on a busy machine.
         var delays = Regex.Matches(platform.Process.Output, @"acme/crashy revision \d+: process \d+ crashed .*?; restarting in ([0-9.]+) s")
@@ -157,22 +133,22 @@ public sealed class AppLifecycleTests(OperatorFixture platform) : IClassFixture<
     public async Task Stop_start_and_delete_leave_no_process_and_no_files()
     {
         await platform.Api.Apps.CreateAsync(NewApp("brief", PythonApps.Plain("'brief'")));
-        var running = await RunningAsync("brief", 1);
+        var running = await _apps.RunningAsync("brief", 1);
         var revisionDirectory = Path.Combine(platform.DataDirectory, "apps", "acme", "brief");
         Assert.True(Directory.Exists(revisionDirectory));
 
-        var stopped = await EditAsync("brief", spec => spec with { Stopped = true });
-        await WaitAsync("brief", a => a.Status?.Phase == AppPhase.Stopped && a.Status.ObservedGeneration == stopped.Metadata.Generation, "Stopped");
+        var stopped = await _apps.EditAsync("brief", spec => spec with { Stopped = true });
+        await _apps.WaitAsync("brief", a => a.Status?.Phase == AppPhase.Stopped && a.Status.ObservedGeneration == stopped.Metadata.Generation, "Stopped");
         Assert.Empty(platform.AppProcesses("acme", "brief"));
 
-        var started = await EditAsync("brief", spec => spec with { Stopped = false, Replicas = 2 });
-        var again = await RunningAsync("brief", started.Metadata.Generation!.Value);
+        var started = await _apps.EditAsync("brief", spec => spec with { Stopped = false, Replicas = 2 });
+        var again = await _apps.RunningAsync("brief", started.Metadata.Generation!.Value);
         Assert.Equal(running.Status!.Revision, again.Status!.Revision); // Same code, same revision.
         Assert.Equal(2, again.Status.Endpoints!.Count);
         Assert.Equal(2, platform.AppProcesses("acme", "brief").Count);
 
         await platform.Api.Apps.DeleteAsync("acme", "brief");
-        await Eventually.TrueAsync(async () => await platform.Api.Apps.TryGetAsync("acme", "brief") is null, Timeout, () => "the app is still there");
+        await Eventually.TrueAsync(async () => await platform.Api.Apps.TryGetAsync("acme", "brief") is null, AppSteps.Timeout, () => "the app is still there");
         Assert.Empty(platform.AppProcesses("acme", "brief"));
         Assert.False(Directory.Exists(revisionDirectory));
     }
@@ -181,14 +157,14 @@ public sealed class AppLifecycleTests(OperatorFixture platform) : IClassFixture<
     public async Task A_killed_operator_comes_back_to_exactly_one_healthy_process_per_app()
     {
         await platform.Api.Apps.CreateAsync(NewApp("survivor", PythonApps.Plain("'one'")));
-        await RunningAsync("survivor", 1);
-        var edited = await EditAsync("survivor", spec => WithFile(spec, "app.py", PythonApps.Plain("'two'", prelude: "import time; time.sleep(1.5)")));
+        await _apps.RunningAsync("survivor", 1);
+        var edited = await _apps.EditAsync("survivor", spec => WithFile(spec, "app.py", PythonApps.Plain("'two'", prelude: "import time; time.sleep(1.5)")));
         // Kill it while revision 2 is starting next to revision 1.
-        await Eventually.TrueAsync(() => Task.FromResult(platform.AppProcesses("acme", "survivor").Count == 2), Timeout, () => "revision 2 never started");
+        await Eventually.TrueAsync(() => Task.FromResult(platform.AppProcesses("acme", "survivor").Count == 2), AppSteps.Timeout, () => "revision 2 never started");
         await platform.KillOperatorAsync();
 
         await platform.StartOperatorAsync();
-        var running = await RunningAsync("survivor", edited.Metadata.Generation!.Value);
+        var running = await _apps.RunningAsync("survivor", edited.Metadata.Generation!.Value);
 
         Assert.Equal("two", await Http.GetStringAsync(running.Status!.Endpoints![0]));
         await Eventually.TrueAsync(() => Task.FromResult(platform.AppProcesses("acme", "survivor").Count == 1), TimeSpan.FromSeconds(15),

@@ -152,6 +152,37 @@ public sealed class PortalServerTests(PortalServerFixture portal) : IClassFixtur
     }
 
     [Fact]
+    public async Task Rolling_back_copies_a_revisions_code_into_the_app()
+    {
+        using var browser = await portal.SignInAsync("dev@acme");
+        var (_, created) = await browser.SendAsync(HttpMethod.Post, "/bff/apps", App("rolled", "now"));
+        // The Revision the Operator would have written when revision 1 served.
+        using var admin = portal.ControlPlane.Client(await portal.ControlPlane.AdminTokenAsync());
+        var (status, _) = await admin.PostJsonAsync("/apis/aerogrid.io/v1alpha1/namespaces/acme/revisions", new JsonObject
+        {
+            ["apiVersion"] = "aerogrid.io/v1alpha1",
+            ["kind"] = "Revision",
+            ["metadata"] = new JsonObject { ["name"] = "rolled-1", ["labels"] = new JsonObject { ["aerogrid.io/app"] = "rolled", ["aerogrid.io/revision"] = "1" } },
+            ["spec"] = new JsonObject
+            {
+                ["app"] = "rolled", ["revision"] = 1, ["revisionHash"] = "0123456789abcdef", ["image"] = "env-x",
+                ["files"] = new JsonArray(new JsonObject { ["path"] = "app.py", ["content"] = "print('before')\n" }),
+            },
+        });
+        Assert.Equal(HttpStatusCode.Created, status);
+
+        var (_, history) = await browser.GetAsync("/bff/apps/rolled/revisions");
+        Assert.Equal("rolled-1", history!["items"]![0]!["metadata"].Str("name"));
+        Assert.Equal(HttpStatusCode.NotFound, (await browser.SendAsync(HttpMethod.Post, "/bff/apps/rolled/rollback", new JsonObject { ["revision"] = 7 })).Status);
+        var (rolled, app) = await browser.SendAsync(HttpMethod.Post, "/bff/apps/rolled/rollback",
+            new JsonObject { ["revision"] = 1, ["generation"] = created!["metadata"]!["generation"]!.DeepClone() });
+
+        Assert.Equal(HttpStatusCode.OK, rolled);
+        Assert.Equal("print('before')\n", app!["spec"]!["files"]![0].Str("content"));
+        Assert.Equal(2, app["metadata"]!["generation"]!.GetValue<long>());
+    }
+
+    [Fact]
     public async Task The_event_stream_starts_with_a_snapshot_and_then_reports_changes()
     {
         using var browser = await portal.SignInAsync("dev@acme");

@@ -17,7 +17,7 @@ public sealed class CrdGeneratorTests
 
     [Fact]
     public void There_is_one_crd_per_custom_kind() =>
-        Assert.Equal(["apps.aerogrid.io", "images.aerogrid.io"], CrdGenerator.GenerateAll().Select(crd => (string?)crd["metadata"]!["name"]));
+        Assert.Equal(["apps.aerogrid.io", "images.aerogrid.io", "revisions.aerogrid.io"], CrdGenerator.GenerateAll().Select(crd => (string?)crd["metadata"]!["name"]));
 
     [Fact]
     public void The_app_crd_names_the_kind_the_way_kubectl_uses_it()
@@ -35,13 +35,13 @@ public sealed class CrdGeneratorTests
 
     [Theory]
     [MemberData(nameof(CustomKinds))]
-    public void The_one_version_is_served_stored_and_has_a_status_subresource(string kind)
+    public void The_one_version_is_served_stored_and_has_a_status_subresource_when_the_kind_has_a_status(string kind)
     {
         var version = Version(CrdGenerator.Generate(Definition(kind)));
         Assert.Equal(AeroGridApi.Version, (string?)version["name"]);
         Assert.True((bool?)version["served"]);
         Assert.True((bool?)version["storage"]);
-        Assert.Equal("""{"status":{}}""", version["subresources"]!.ToJsonString());
+        Assert.Equal(Definition(kind).HasStatus ? """{"status":{}}""" : null, version["subresources"]?.ToJsonString());
         Assert.Equal(
             OpenApiSchemaGenerator.Generate(Definition(kind).ClrType).ToJsonString(),
             version["schema"]!["openAPIV3Schema"]!.ToJsonString());
@@ -68,6 +68,21 @@ public sealed class CrdGeneratorTests
             [("Phase", ".status.phase"), ("Runtime", ".spec.runtime"), ("Reference", ".status.reference"), ("Age", ".metadata.creationTimestamp")],
             Version(CrdGenerator.Generate(ResourceDefinitions.Image))["additionalPrinterColumns"]!.AsArray()
                 .Select(column => ((string)column!["name"]!, (string)column["jsonPath"]!)));
+
+    [Fact]
+    public void A_revision_is_a_snapshot_without_status_and_its_columns_show_app_revision_hash_and_age()
+    {
+        var crd = CrdGenerator.Generate(ResourceDefinitions.Revision);
+        Assert.Equal(
+            """{"plural":"revisions","singular":"revision","kind":"Revision","listKind":"RevisionList","shortNames":["agrev"],"categories":["aerogrid"]}""",
+            crd["spec"]!["names"]!.ToJsonString());
+        Assert.Equal("Namespaced", (string?)crd["spec"]!["scope"]);
+        var version = Version(crd);
+        Assert.Null(version["schema"]!["openAPIV3Schema"]!["properties"]!["status"]);
+        Assert.Equal(
+            [("App", ".spec.app"), ("Revision", ".spec.revision"), ("Hash", ".spec.revisionHash"), ("Image", ".spec.image"), ("Age", ".metadata.creationTimestamp")],
+            version["additionalPrinterColumns"]!.AsArray().Select(column => ((string)column!["name"]!, (string)column["jsonPath"]!)));
+    }
 
     [Theory]
     [MemberData(nameof(CustomKinds))]

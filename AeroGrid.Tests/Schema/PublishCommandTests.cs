@@ -28,7 +28,7 @@ public sealed class PublishCommandTests : IDisposable
 
         var path = Path.Combine(output, "crds.yaml");
         var documents = YamlManifests.Parse(await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken));
-        Assert.Equal(["apps.aerogrid.io", "images.aerogrid.io"], documents.Select(document => (string?)document["metadata"]!["name"]));
+        Assert.Equal(["apps.aerogrid.io", "images.aerogrid.io", "revisions.aerogrid.io"], documents.Select(document => (string?)document["metadata"]!["name"]));
         Assert.All(documents, document => Assert.Equal("CustomResourceDefinition", (string?)document["kind"]));
         Assert.Contains(path, _output.ToString(), StringComparison.Ordinal);
         Assert.Empty(_error.ToString());

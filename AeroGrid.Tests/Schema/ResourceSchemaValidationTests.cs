@@ -55,7 +55,28 @@ public sealed class ResourceSchemaValidationTests
         },
     };
 
-    public static TheoryData<string> Kinds => [nameof(App), nameof(Image)];
+    private static readonly Revision ValidRevision = new()
+    {
+        Metadata = new()
+        {
+            Name = "orders-3",
+            Namespace = "acme",
+            CreationTimestamp = Noon,
+            Labels = new() { [Revision.AppLabel] = "orders", [Revision.RevisionLabel] = "3" },
+            OwnerReferences = [new() { ApiVersion = AeroGridApi.GroupVersion, Kind = App.KindName, Name = "orders", Uid = "5b0c", Controller = true, BlockOwnerDeletion = true }],
+        },
+        Spec = new()
+        {
+            App = "orders",
+            Revision = 3,
+            RevisionHash = "9c1e77d0a4b2f3e8",
+            Image = "env-3f2a",
+            Files = ValidApp.Spec.Files,
+            Env = ValidApp.Spec.Env,
+        },
+    };
+
+    public static TheoryData<string> Kinds => [nameof(App), nameof(Image), nameof(Revision)];
 
     /// <summary>Each row breaks one rule of a valid object: where (a JSON pointer), how (new JSON, or null to remove), and what the schema must say.</summary>
     public static TheoryData<string, string, string?, ValidationErrorKind> Invalid => new()
@@ -81,6 +102,10 @@ public sealed class ResourceSchemaValidationTests
         { nameof(Image), "/spec/requirements", "42", ValidationErrorKind.StringExpected },
         { nameof(Image), "/status/phase", "\"Done\"", ValidationErrorKind.NotInEnumeration },
         { nameof(Image), "/status/conditions/0/type", null, ValidationErrorKind.PropertyRequired },
+        { nameof(Revision), "/spec/app", null, ValidationErrorKind.PropertyRequired },
+        { nameof(Revision), "/spec/revision", "\"3\"", ValidationErrorKind.IntegerExpected },
+        { nameof(Revision), "/spec/runtime", "\"python-2.7\"", ValidationErrorKind.PatternMismatch },
+        { nameof(Revision), "/spec/files/0/path", null, ValidationErrorKind.PropertyRequired },
     };
 
     [Theory]
@@ -102,9 +127,12 @@ public sealed class ResourceSchemaValidationTests
             $"expected {expected} at {ExpectedPath(pointer)}, got:\n{SchemaErrors.Describe(errors)}");
     }
 
-    private static JsonNode Document(string kind) => kind == nameof(App)
-        ? JsonSerializer.SerializeToNode(ValidApp, ApiJson.Options)!
-        : JsonSerializer.SerializeToNode(ValidImage, ApiJson.Options)!;
+    private static JsonNode Document(string kind) => kind switch
+    {
+        nameof(App) => JsonSerializer.SerializeToNode(ValidApp, ApiJson.Options)!,
+        nameof(Image) => JsonSerializer.SerializeToNode(ValidImage, ApiJson.Options)!,
+        _ => JsonSerializer.SerializeToNode(ValidRevision, ApiJson.Options)!,
+    };
 
     /// <summary>
     /// The CRD's openAPIV3Schema as a JSON Schema: a structural schema is draft-04 JSON Schema already, and NJsonSchema

@@ -101,7 +101,8 @@ internal sealed partial class LocalAppRuntime(IOptions<LocalRuntimeOptions> opti
                 await StopSetAsync(set, TimeSpan.FromSeconds(1));
                 File.Delete(PendingPath(appDirectory, revision.Revision));
                 Directory.Delete(directory, recursive: true);
-                var tail = ProcessRunner.Tail(spec.LogPath, 30);
+                // Paths relative to the app's own files: the person knows app.py, not the Operator's data directory.
+                var tail = ProcessRunner.Tail(spec.LogPath, 30).Replace(directory + Path.DirectorySeparatorChar, "", StringComparison.Ordinal);
                 var message = exited && tail.Length > 0
                     ? $"revision {revision.Revision} stopped before it was ready: {LastLine(tail)}"
                     : $"revision {revision.Revision} did not answer /healthz within {_options.ReadinessTimeout.TotalSeconds:F0} s";

@@ -18,6 +18,8 @@ internal sealed partial class PythonEnvironmentBuilder(
     IOptions<LocalRuntimeOptions> options, PythonInterpreter python, ILogger<PythonEnvironmentBuilder> logger) : IImageBuilder
 {
     private const string ReadyMarker = ".aerogrid-ready";
+
+    // One build per hash at a time; a gate that is taken means a build of its hash runs.
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
 
     private string EnvsDirectory => Path.Combine(options.Value.DataDirectory, "envs");
@@ -27,6 +29,10 @@ internal sealed partial class PythonEnvironmentBuilder(
         var path = Path.Combine(EnvsDirectory, hash);
         return File.Exists(Path.Combine(path, ReadyMarker)) ? path : null;
     }
+
+    public string LogPath(string hash) => Path.Combine(EnvsDirectory, hash + ".log");
+
+    public bool IsBuilding(string hash) => _locks.TryGetValue(hash, out var gate) && gate.CurrentCount == 0;
 
     public async Task<string> BuildAsync(string hash, ImageSpec spec, CancellationToken cancellationToken)
     {
@@ -48,7 +54,7 @@ internal sealed partial class PythonEnvironmentBuilder(
         Directory.CreateDirectory(EnvsDirectory);
         var target = Path.Combine(EnvsDirectory, hash);
         var scratch = target + ".building";
-        var log = target + ".log";
+        var log = LogPath(hash);
         File.Delete(log);
         if (Directory.Exists(scratch))
         {

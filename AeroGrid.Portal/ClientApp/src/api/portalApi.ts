@@ -28,8 +28,9 @@ export const portalApi = {
   deleteApp: (name: string) => bff<unknown>('DELETE', appPath(name)),
 
   revisions: (name: string) => bff<{ items: Revision[] }>('GET', `${appPath(name)}/revisions`),
-  rollback: (name: string, revision: number, resourceVersion: string | undefined) =>
-    bff<App>('POST', `${appPath(name)}/rollback`, { revision, resourceVersion }),
+  /** Makes revision `revision`'s code the app's again; refused (409) if the spec changed since `generation`. */
+  rollback: (name: string, revision: number, generation: number | undefined) =>
+    bff<App>('POST', `${appPath(name)}/rollback`, { revision, generation }),
   invoke: (name: string, request: InvokeRequest, signal?: AbortSignal) =>
     bff<InvokeResponse>('POST', `${appPath(name)}/invoke`, request, signal),
 

@@ -508,7 +508,7 @@ class EditorSession {
     if (!confirmed) return;
     await this.exclusive(async () => {
       try {
-        const app = await this.withFreshBase((base) => portalApi.rollback(this.name, revision, base.metadata.resourceVersion));
+        const app = await this.withFreshBase((base) => portalApi.rollback(this.name, revision, base.metadata.generation));
         this.load(app);
         clearDrafts(this.me.tenant, this.name);
         this.following = app.metadata.generation;
