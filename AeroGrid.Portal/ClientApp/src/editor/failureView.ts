@@ -54,5 +54,8 @@ export class FailureView {
         : null,
       app.status?.failureLog ? h('pre', { class: 'failure-log', testid: 'failure-log', tabindex: 0 }, app.status.failureLog) : null,
     );
+    // The reason is at the end of a log (pip's ERROR, Python's exception): show the end first.
+    const log = this.element.querySelector('.failure-log');
+    if (log) log.scrollTop = log.scrollHeight;
   }
 }
