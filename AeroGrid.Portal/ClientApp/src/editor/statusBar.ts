@@ -23,6 +23,8 @@ export class StatusBar {
       this.saved,
       this.phase,
       h('span', { class: 'spacer' }),
+      // In the editor Tab indents; Monaco's own Ctrl+M makes it move focus, so the keyboard can leave the editor.
+      h('span', { class: 'status-hint', title: 'Press Ctrl+M in the editor, then Tab and Shift+Tab move the focus out of it' }, 'Ctrl+M: Tab moves focus'),
       this.cursor,
       this.language,
       this.live,
