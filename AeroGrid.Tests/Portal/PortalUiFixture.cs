@@ -27,15 +27,21 @@ public sealed class PortalUiFixture : IAsyncLifetime
 
     public Uri Gateway => new($"http://127.0.0.1:{_gatewayPort}");
 
+    /// <summary>The one package apps can install: <c>import greeting_lib; greeting_lib.GREETING</c>.</summary>
+    public const string Wheel = "greeting_lib";
+
     public static string Screenshots { get; } = Path.Combine(RepoPaths.Root, "artifacts", "screenshots");
 
     public async ValueTask InitializeAsync()
     {
         // Chromium starts while the platform comes up.
         var browser = LaunchBrowserAsync();
+        // PyPI is out of reach: apps install from a wheel folder made here, as the README's --pip-find-links allows.
+        var wheels = Path.Combine(_data, "wheels");
+        Wheelhouse.AddWheel(wheels, Wheel, "1.0", "GREETING = 'hello from a wheel'\n");
         _host = ServiceProcess.Start("AeroGrid.AppHost",
         [
-            "--data-dir", _data, "--tenants", "demo,other",
+            "--data-dir", _data, "--tenants", "demo,other", "--pip-find-links", wheels,
             "--api-port", $"{_apiPort}", "--api-https-port", $"{ServiceProcess.FreePort()}", "--operator-port", $"{ServiceProcess.FreePort()}",
             "--gateway-port", $"{_gatewayPort}", "--portal-port", $"{_portalPort}",
         ]);

@@ -81,6 +81,29 @@ public sealed class PortalUiTests(PortalUiFixture platform)
     }
 
     [Fact]
+    public async Task New_requirements_show_their_build_log_live_and_the_app_then_runs_on_them()
+    {
+        await platform.CreateAppAsync("demo", "needs-a-package", "before");
+        await using var dev = await platform.SignInAsync("dev@demo", "/apps/needs-a-package");
+        await Expect(dev["serving-revision"]).ToHaveTextAsync("Revision 1 serving", Rollout);
+
+        await dev["file-requirements.txt"].ClickAsync();
+        await MonacoEditor.SetTextAsync(dev.Page, $"{Wheel}==1.0\n");
+        await dev["file-app.py"].ClickAsync();
+        await MonacoEditor.SetTextAsync(dev.Page,
+            $"import {Wheel}\nfrom aerogrid import App\n\napp = App()\n\n\n@app.get(\"/\")\ndef index() -> dict[str, str]:\n    return {{\"message\": {Wheel}.GREETING}}\n");
+        await dev.Page.Keyboard.PressAsync("ControlOrMeta+S");
+
+        // pip's own output, streamed from the Operator through the API and the Portal while the environment builds.
+        await Expect(dev["build-log"]).ToContainTextAsync(new Regex("Successfully installed greeting[-_]lib-1\\.0"), new() { Timeout = 60_000 });
+        await Expect(dev["serving-revision"]).ToHaveTextAsync("Revision 2 serving", Rollout);
+        await dev["panel-build-log"].ClickAsync();
+        await ScreenshotAsync(dev.Page, "16-build-log");
+        await platform.AnswersAsync("demo", "needs-a-package", "hello from a wheel");
+        dev.AssertNoScriptProblems();
+    }
+
+    [Fact]
     public async Task A_save_after_someone_else_saved_is_a_conflict_that_keeps_the_persons_text()
     {
         await platform.CreateAppAsync("demo", "contested", "first");
