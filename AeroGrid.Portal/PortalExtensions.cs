@@ -44,6 +44,7 @@ internal static class PortalExtensions
         services.AddSingleton<PersonApi>();
         services.AddSingleton<AppInvoker>();
         services.AddSingleton<TemplateCatalog>();
+        services.AddFrontEndCompression();
         return builder;
     }
 

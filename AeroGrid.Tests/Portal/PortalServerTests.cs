@@ -235,6 +235,20 @@ public sealed class PortalServerTests(PortalServerFixture portal) : IClassFixtur
         Assert.Contains("script-src 'self'", page.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_front_end_is_sent_compressed_and_the_api_answers_are_not()
+    {
+        using var browser = await portal.SignInAsync("dev@acme");
+        browser.Http.DefaultRequestHeaders.AcceptEncoding.ParseAdd("br, gzip");
+
+        using var editor = await browser.Http.GetAsync("/vs/editor/editor.main.js");
+        Assert.Equal(HttpStatusCode.OK, editor.StatusCode);
+        Assert.Equal(["br"], editor.Content.Headers.ContentEncoding);
+        Assert.Equal("public, max-age=86400", editor.Headers.CacheControl!.ToString());
+        using var me = await browser.Http.GetAsync("/bff/me");
+        Assert.Empty(me.Content.Headers.ContentEncoding);
+    }
+
     private static async Task<(string Name, JsonNode Data)> NextEventAsync(StreamReader reader)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
