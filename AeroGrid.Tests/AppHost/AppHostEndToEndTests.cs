@@ -67,6 +67,8 @@ public sealed class AppHostEndToEndTests
             await client.Apps.CreateAsync(Hello("left running") with { Metadata = new() { Name = "stays", Namespace = "demo" } });
             await Eventually.TrueAsync(() => Task.FromResult(OperatorFixture.AppProcesses(data, "demo", "stays").Count == 1), TimeSpan.FromSeconds(60), () => "stays never started");
             Assert.NotEmpty(ProcessesUnder(data));
+            var portalProcess = $"AeroGrid.Portal.dll --urls http://127.0.0.1:{portal}";
+            Assert.Single(ProcessesWith(portalProcess));
 
             await host.StopAsync(TimeSpan.FromSeconds(60));
 
@@ -75,6 +77,7 @@ public sealed class AppHostEndToEndTests
             await Eventually.TrueAsync(() => Task.FromResult(ProcessesUnder(data).Count == 0), TimeSpan.FromSeconds(10),
                 () => "left running: " + string.Join("; ", ProcessesUnder(data).Select(CommandLine)) + "\n" + host.Output[^Math.Min(host.Output.Length, 3000)..]);
             Assert.Empty(OperatorFixture.AppProcesses(data, "demo", "stays"));
+            Assert.Empty(ProcessesWith(portalProcess));
         }
         finally
         {
