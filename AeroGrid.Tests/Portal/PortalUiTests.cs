@@ -104,6 +104,45 @@ public sealed class PortalUiTests(PortalUiFixture platform)
     }
 
     [Fact]
+    public async Task Files_are_added_renamed_and_deleted_in_the_explorer_and_saved_together()
+    {
+        await platform.CreateAppAsync("demo", "many-files", "one file");
+        await using var dev = await platform.SignInAsync("dev@demo", "/apps/many-files");
+        await Expect(dev["serving-revision"]).ToHaveTextAsync("Revision 1 serving", Rollout);
+
+        await dev["add-file"].ClickAsync();
+        await dev["prompt-input"].FillAsync("../outside.py");
+        await dev["confirm"].ClickAsync();
+        await Expect(dev.Page.GetByRole(AriaRole.Dialog)).ToContainTextAsync("..");
+        await dev["prompt-input"].FillAsync("helpers.py");
+        await dev["confirm"].ClickAsync();
+        await Expect(dev["tab-helpers.py"]).ToBeVisibleAsync();
+        await MonacoEditor.SetTextAsync(dev.Page, "WORDS = 'from a second file'\n");
+
+        await dev["rename-helpers.py"].ClickAsync();
+        await dev["prompt-input"].FillAsync("lib/words.py");
+        await dev["confirm"].ClickAsync();
+        await Expect(dev["file-lib/words.py"]).ToBeVisibleAsync();
+        await Expect(dev["file-helpers.py"]).ToHaveCountAsync(0);
+
+        await dev["delete-file-requirements.txt"].ClickAsync();
+        await dev["confirm"].ClickAsync();
+        await Expect(dev["file-requirements.txt"]).ToHaveCountAsync(0);
+
+        await dev["file-app.py"].ClickAsync();
+        await MonacoEditor.SetTextAsync(dev.Page,
+            "from aerogrid import App\nfrom lib.words import WORDS\n\napp = App()\n\n\n@app.get(\"/\")\ndef index() -> dict[str, str]:\n    return {\"message\": WORDS}\n");
+        await dev["save"].ClickAsync();
+
+        await Expect(dev["serving-revision"]).ToHaveTextAsync("Revision 2 serving", Rollout);
+        await platform.AnswersAsync("demo", "many-files", "from a second file");
+        using var api = await platform.ApiAsync("demo");
+        var (_, app) = await api.GetJsonAsync($"{AppsPath("demo")}/many-files");
+        Assert.Equal(["app.py", "lib/words.py"], app["spec"]!["files"]!.AsArray().Select(f => f.Str("path")).Order(StringComparer.Ordinal));
+        dev.AssertNoScriptProblems();
+    }
+
+    [Fact]
     public async Task A_save_after_someone_else_saved_is_a_conflict_that_keeps_the_persons_text()
     {
         await platform.CreateAppAsync("demo", "contested", "first");
