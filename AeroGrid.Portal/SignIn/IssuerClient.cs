@@ -60,7 +60,15 @@ internal sealed class IssuerClient(
         }
         using var response = await clients.CreateClient(HttpClientName)
             .PostAsync(configuration.TokenEndpoint, new FormUrlEncodedContent(form), cancellationToken);
-        var answer = await response.Content.ReadFromJsonAsync<TokenResponse>(cancellationToken);
+        TokenResponse? answer;
+        try
+        {
+            answer = await response.Content.ReadFromJsonAsync<TokenResponse>(cancellationToken);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            answer = null; // An error page from a proxy, not the issuer's JSON.
+        }
         if (!response.IsSuccessStatusCode || answer?.AccessToken is not { Length: > 0 } accessToken)
         {
             throw new SignInException($"The sign-in service refused the sign-in: {answer?.ErrorDescription ?? answer?.Error ?? response.ReasonPhrase}.");

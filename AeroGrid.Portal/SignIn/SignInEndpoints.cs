@@ -71,6 +71,11 @@ internal static partial class SignInEndpoints
             LogSignInFailed(logger, e.Message);
             return Page(401, "Sign-in failed", e.Message);
         }
+        catch (Exception e) when (e is HttpRequestException or InvalidOperationException)
+        {
+            LogIssuerUnreachable(logger, e.Message);
+            return Page(503, "Sign-in is not available", "The sign-in service cannot be reached right now. Try again in a moment.");
+        }
     }
 
     /// <summary>Ends the session; answers where to send the browser (the issuer's logout when it has one).</summary>
@@ -82,12 +87,24 @@ internal static partial class SignInEndpoints
         }
         http.Response.Cookies.Delete(SessionStore.CookieName, SessionCookies.Options(http.Request, default));
         var home = BaseUrl(http.Request, options.Value) + "/";
-        var configuration = await metadata.GetAsync(http.RequestAborted);
-        var redirect = string.IsNullOrEmpty(configuration.EndSessionEndpoint)
-            ? "/"
-            : Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(configuration.EndSessionEndpoint,
-                new Dictionary<string, string?> { ["client_id"] = options.Value.ClientId, ["post_logout_redirect_uri"] = home });
-        return Results.Json(new { redirect });
+        return Results.Json(new { redirect = await EndSessionUrlAsync(metadata, options.Value.ClientId, home, http.RequestAborted) ?? "/" });
+    }
+
+    /// <summary>The issuer's logout, so its own session ends too; null when it has none or cannot be asked (the Portal's session is gone either way).</summary>
+    private static async Task<string?> EndSessionUrlAsync(IssuerMetadata metadata, string clientId, string home, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var endpoint = (await metadata.GetAsync(cancellationToken)).EndSessionEndpoint;
+            return string.IsNullOrEmpty(endpoint)
+                ? null
+                : Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(endpoint,
+                    new Dictionary<string, string?> { ["client_id"] = clientId, ["post_logout_redirect_uri"] = home });
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     private static IDataProtector Protector(IDataProtectionProvider protection) => protection.CreateProtector("AeroGrid.Portal.SignIn");
