@@ -167,14 +167,14 @@ internal static class DevIssuerApi
             return Error("invalid_grant", refusal!);
         }
         var claims = new Dictionary<string, string> { ["tenant"] = user.Tenant, ["subject"] = user.Subject, ["permissions"] = user.Permissions };
-        var (access, _) = Mint(key, auth, claims, options.TokenLifetime);
-        var (identity, _) = Mint(key, auth, new Dictionary<string, string>(claims) { ["audience"] = form["client_id"] }, options.TokenLifetime);
+        var (access, _) = Mint(key, auth, claims, options.SignInTokenLifetime);
+        var (identity, _) = Mint(key, auth, new Dictionary<string, string>(claims) { ["audience"] = form["client_id"] }, options.SignInTokenLifetime);
         return Results.Json(new JsonObject
         {
             ["access_token"] = access,
             ["id_token"] = identity,
             ["token_type"] = "Bearer",
-            ["expires_in"] = (int)options.TokenLifetime.TotalSeconds,
+            ["expires_in"] = (int)options.SignInTokenLifetime.TotalSeconds,
             ["scope"] = user.Permissions,
         });
     }

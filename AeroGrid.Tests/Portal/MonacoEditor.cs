@@ -11,11 +11,20 @@ internal static class MonacoEditor
 {
     public static async Task SetTextAsync(IPage page, string text)
     {
-        await page.Locator("[data-testid=editor] .view-lines").ClickAsync();
-        await page.Keyboard.PressAsync("ControlOrMeta+A");
-        await page.EvaluateAsync("text => navigator.clipboard.writeText(text)", text);
-        await page.Keyboard.PressAsync("ControlOrMeta+V");
-        var shown = await TextAsync(page);
+        // A paste can land before Monaco has focus or finished laying out a model it just opened (the page is busy
+        // following a rollout on a loaded machine); then the text stays as it was, and a person would paste again.
+        var shown = "";
+        for (var attempt = 0; attempt < 3 && shown != text; attempt++)
+        {
+            await page.Locator("[data-testid=editor] .view-lines").ClickAsync();
+            await page.Keyboard.PressAsync("ControlOrMeta+A");
+            await page.EvaluateAsync("text => navigator.clipboard.writeText(text)", text);
+            await page.Keyboard.PressAsync("ControlOrMeta+V");
+            for (var poll = 0; poll < 20 && (shown = await TextAsync(page)) != text; poll++)
+            {
+                await Task.Delay(100);
+            }
+        }
         Assert.True(shown == text, $"the editor holds:\n{shown}");
     }
 

@@ -250,9 +250,6 @@ public sealed class PortalUiTests(PortalUiFixture platform)
     {
         await platform.CreateAppAsync("demo", "history", "first");
         await using var dev = await platform.SignInAsync("dev@demo", "/apps/history");
-        var revisions = await dev.Context.APIRequest.GetAsync("/bff/apps/history/revisions");
-        Assert.SkipWhen(revisions.Status == 404 && (await revisions.TextAsync()).Contains("no such Portal API route", StringComparison.Ordinal),
-            "The Portal has no revisions API yet (GET /bff/apps/{name}/revisions, POST .../rollback).");
         await Expect(dev["serving-revision"]).ToHaveTextAsync("Revision 1 serving", Rollout);
         await MonacoEditor.SetTextAsync(dev.Page, AppCode("second"));
         await dev["save"].ClickAsync();

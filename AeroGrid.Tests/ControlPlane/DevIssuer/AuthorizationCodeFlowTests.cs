@@ -82,6 +82,7 @@ public sealed class AuthorizationCodeFlowTests(ControlPlaneFixture server) : ICl
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.NotNull(tokens["id_token"]);
+        Assert.Equal(8 * 3600, tokens["expires_in"]!.GetValue<int>()); // A working day in the Portal.
         using var api = server.Client(tokens["access_token"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.OK, (await api.GetJsonAsync(Apps.Collection("acme"))).Status);
         Assert.Equal(HttpStatusCode.Forbidden, (await api.PostJsonAsync(Apps.Collection("acme"), Apps.Manifest("viewer-cannot"))).Status);
