@@ -8,7 +8,7 @@ using AeroGrid.Api.Serialization;
 namespace AeroGrid.Portal.Bff;
 
 /// <summary>
-/// <c>GET /bff/apps/events</c>: the tenant's apps as Server-Sent Events, so the page stays current without polling.
+/// <c>GET /bff/watch/apps</c>: the tenant's apps as Server-Sent Events, so the page stays current without polling.
 /// First a <c>snapshot</c> (the list), then a <c>change</c> per watch event. After a gap the watch cannot bridge
 /// (410 Gone) or a lost connection to the API, a fresh snapshot follows, so the page never misses a change.
 /// </summary>

@@ -16,6 +16,12 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// </summary>
 internal static class BffEndpoints
 {
+    /// <summary>
+    /// An app's name in a route: a DNS label, as the API requires. Anything else is no route at all, so a name never
+    /// carries a label selector or a path segment into the calls the Portal makes with it.
+    /// </summary>
+    private const string AppRoute = "/{name:regex(^[a-z0-9]([-a-z0-9]*[a-z0-9])?$)}";
+
     public static WebApplication MapBff(this WebApplication app)
     {
         var bff = app.MapGroup("/bff").AddEndpointFilter<BffFilter>();
@@ -23,47 +29,49 @@ internal static class BffEndpoints
         bff.MapPost("/signout", SignInEndpoints.SignOutAsync);
         bff.MapGet("/templates", (TemplateCatalog templates) => BffResults.Json(templates.All));
 
+        // Beside /apps, not under it, so that no app name is shadowed (as Kubernetes' old /watch/ prefix).
+        bff.MapGet("/watch/apps", AppEvents.StreamAsync);
+
         var apps = bff.MapGroup("/apps");
         apps.MapGet("", async (HttpContext http, PersonApi api) =>
             BffResults.Json(await Api(http, api).Apps.ListAsync(Tenant(http), cancellationToken: http.RequestAborted)));
-        apps.MapGet("/events", AppEvents.StreamAsync);
         apps.MapPost("", async (HttpContext http, PersonApi api) =>
         {
             var body = await ReadAsync<App>(http);
             var created = await Api(http, api).Apps.CreateAsync(body with { Metadata = body.Metadata with { Namespace = Tenant(http) } }, http.RequestAborted);
             return BffResults.Json(created, StatusCodes.Status201Created);
         });
-        apps.MapGet("/{name}", async (HttpContext http, PersonApi api, string name) =>
+        apps.MapGet(AppRoute, async (HttpContext http, PersonApi api, string name) =>
             BffResults.Json(await Api(http, api).Apps.GetAsync(Tenant(http), name, http.RequestAborted)));
-        apps.MapPut("/{name}", async (HttpContext http, PersonApi api, string name) =>
+        apps.MapPut(AppRoute, async (HttpContext http, PersonApi api, string name) =>
             await AppSaves.SaveAsync(Api(http, api).Apps, Tenant(http), name, await ReadAsync<App>(http), http.RequestAborted));
-        apps.MapPatch("/{name}", async (HttpContext http, PersonApi api, string name) =>
+        apps.MapPatch(AppRoute, async (HttpContext http, PersonApi api, string name) =>
         {
             var patch = await ReadAsync<JsonNode>(http);
             return BffResults.Json(await Api(http, api).Apps.PatchAsync(Tenant(http), name, patch, PatchType.Merge, cancellationToken: http.RequestAborted));
         });
-        apps.MapDelete("/{name}", async (HttpContext http, PersonApi api, string name) =>
+        apps.MapDelete(AppRoute, async (HttpContext http, PersonApi api, string name) =>
         {
             var deleted = await Api(http, api).Apps.DeleteAsync(Tenant(http), name, http.RequestAborted);
             return deleted is null ? BffResults.Json(new Status { Outcome = "Success", Code = 200 }) : BffResults.Json(deleted);
         });
-        apps.MapGet("/{name}/log", (HttpContext http, PersonApi api, string name, bool? follow, int? tailLines) =>
+        apps.MapGet(AppRoute + "/log", (HttpContext http, PersonApi api, string name, bool? follow, int? tailLines) =>
             TextStream.CopyAsync(http, Api(http, api).Apps.OpenLogAsync(Tenant(http), name, follow == true, tailLines, http.RequestAborted)));
-        apps.MapGet("/{name}/buildlog", async (HttpContext http, PersonApi api, string name, bool? follow) =>
+        apps.MapGet(AppRoute + "/buildlog", async (HttpContext http, PersonApi api, string name, bool? follow) =>
         {
             var client = Api(http, api);
             var app = await client.Apps.GetAsync(Tenant(http), name, http.RequestAborted);
             var image = ImageHash.ImageName(ImageHash.Of(app.Spec));
             return await TextStream.CopyAsync(http, client.Images.OpenLogAsync(Tenant(http), image, follow == true, cancellationToken: http.RequestAborted));
         });
-        apps.MapGet("/{name}/revisions", async (HttpContext http, PersonApi api, string name) =>
+        apps.MapGet(AppRoute + "/revisions", async (HttpContext http, PersonApi api, string name) =>
         {
             var list = await Api(http, api).Revisions.ListAsync(Tenant(http), $"{Revision.AppLabel}={name}", cancellationToken: http.RequestAborted);
             return BffResults.Json(new { items = list.Items.OrderByDescending(r => r.Spec.Revision) });
         });
-        apps.MapPost("/{name}/rollback", async (HttpContext http, PersonApi api, string name) =>
+        apps.MapPost(AppRoute + "/rollback", async (HttpContext http, PersonApi api, string name) =>
             await AppSaves.RollbackAsync(Api(http, api), Tenant(http), name, await ReadAsync<RollbackRequest>(http), http.RequestAborted));
-        apps.MapPost("/{name}/invoke", async (HttpContext http, AppInvoker invoker, string name) =>
+        apps.MapPost(AppRoute + "/invoke", async (HttpContext http, AppInvoker invoker, string name) =>
         {
             var session = BffFilter.SessionOf(http);
             return await invoker.InvokeAsync(await ReadAsync<InvokeRequest>(http), session, name, http.RequestAborted);

@@ -183,11 +183,26 @@ public sealed class PortalServerTests(PortalServerFixture portal) : IClassFixtur
     }
 
     [Fact]
+    public async Task Every_app_name_is_reachable_and_nothing_else_reaches_the_api()
+    {
+        using var browser = await portal.SignInAsync("dev@acme");
+        Assert.Equal(HttpStatusCode.Created, (await browser.SendAsync(HttpMethod.Post, "/bff/apps", App("events", "x"))).Status);
+        var (status, app) = await browser.GetAsync("/bff/apps/events");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("events", app!["metadata"].Str("name"));
+
+        // Not a DNS label: not a route, so it never becomes part of a selector or path the Portal sends on.
+        (status, var refusal) = await browser.GetAsync("/bff/apps/events,x%3Dy/revisions");
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        Assert.Equal("There is no such Portal API route.", refusal.Str("message"));
+    }
+
+    [Fact]
     public async Task The_event_stream_starts_with_a_snapshot_and_then_reports_changes()
     {
         using var browser = await portal.SignInAsync("dev@acme");
         await browser.SendAsync(HttpMethod.Post, "/bff/apps", App("already-there", "x"));
-        using var response = await browser.Http.GetAsync("/bff/apps/events", HttpCompletionOption.ResponseHeadersRead);
+        using var response = await browser.Http.GetAsync("/bff/watch/apps", HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType!.MediaType);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
 

@@ -43,7 +43,7 @@ internal static partial class PortalBench
         using var browser = await SignInAsync(portal);
         var created = await SendAsync(browser, HttpMethod.Post, "/bff/apps", App("bench-portal", "v0"));
         await AnswerAsync(browser, "v0");
-        using var events = await browser.GetAsync("/bff/apps/events", HttpCompletionOption.ResponseHeadersRead);
+        using var events = await browser.GetAsync("/bff/watch/apps", HttpCompletionOption.ResponseHeadersRead);
         var generations = Channel.CreateUnbounded<long>();
         _ = ReadGenerationsAsync(await events.Content.ReadAsStreamAsync(), generations.Writer);
 

@@ -11,7 +11,7 @@ export interface LiveAppsListener {
 }
 
 /**
- * The tenant's apps, kept current from `/bff/apps/events` (Server-Sent Events: a snapshot, then changes). One
+ * The tenant's apps, kept current from `/bff/watch/apps` (Server-Sent Events: a snapshot, then changes). One
  * stream serves every screen: the list and the editor read the same objects.
  */
 class LiveApps {
@@ -26,7 +26,7 @@ class LiveApps {
 
   start(): void {
     if (this.source) return;
-    const source = new EventSource('/bff/apps/events');
+    const source = new EventSource('/bff/watch/apps');
     this.source = source;
     source.addEventListener('snapshot', (e) => this.snapshot(JSON.parse((e as MessageEvent<string>).data) as AppList));
     source.addEventListener('change', (e) => this.change(JSON.parse((e as MessageEvent<string>).data) as WatchChange));
