@@ -5,10 +5,15 @@ namespace AeroGrid.Tests.Infrastructure;
 /// (watch streams) and refuses new requests until <see cref="Restore"/>. The server keeps running meanwhile,
 /// which a restart of the server cannot offer.
 /// </summary>
+/// <remarks>
+/// A cut cancels the reads in progress, which aborts their connections, as a broken network does. Disposing the
+/// responses instead would let the handler drain the rest of a response for connection reuse while the client's
+/// read is still pending, so bytes the server sent before the cut could vanish from the middle of a stream.
+/// </remarks>
 internal sealed class NetworkSwitch() : DelegatingHandler(new SocketsHttpHandler())
 {
     private readonly Lock _gate = new();
-    private readonly List<HttpResponseMessage> _open = [];
+    private CancellationTokenSource _connections = new();
     private bool _cut;
 
     public void Cut()
@@ -16,11 +21,9 @@ internal sealed class NetworkSwitch() : DelegatingHandler(new SocketsHttpHandler
         lock (_gate)
         {
             _cut = true;
-            foreach (var response in _open)
-            {
-                response.Dispose();
-            }
-            _open.Clear();
+            // Not disposed: streams opened before the cut still hold its token.
+            _connections.Cancel();
+            _connections = new CancellationTokenSource();
         }
     }
 
@@ -34,29 +37,77 @@ internal sealed class NetworkSwitch() : DelegatingHandler(new SocketsHttpHandler
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        ThrowIfCut();
-        var response = await base.SendAsync(request, cancellationToken);
-        lock (_gate)
-        {
-            if (!_cut)
-            {
-                _open.Add(response);
-                return response;
-            }
-        }
-        response.Dispose();
-        ThrowIfCut();
-        return response;
-    }
-
-    private void ThrowIfCut()
-    {
+        CancellationToken cut;
         lock (_gate)
         {
             if (_cut)
             {
-                throw new HttpRequestException("The network is cut (test).");
+                throw Broken();
             }
+            cut = _connections.Token;
+        }
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, cut);
+        try
+        {
+            var response = await base.SendAsync(request, linked.Token);
+            var content = new StreamContent(new CuttableStream(await response.Content.ReadAsStreamAsync(linked.Token), cut));
+            foreach (var header in response.Content.Headers)
+            {
+                content.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            }
+            response.Content = content;
+            return response;
+        }
+        catch (OperationCanceledException) when (cut.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw Broken();
+        }
+    }
+
+    private static HttpRequestException Broken() => new("The network is cut (test).");
+
+    /// <summary>A response body whose reads fail, and abort the connection, once the network is cut.</summary>
+    private sealed class CuttableStream(Stream inner, CancellationToken cut) : Stream
+    {
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, cut);
+            try
+            {
+                return await inner.ReadAsync(buffer, linked.Token);
+            }
+            catch (OperationCanceledException) when (cut.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                throw new IOException("The network is cut (test).");
+            }
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+            base.Dispose(disposing);
         }
     }
 }
