@@ -143,6 +143,39 @@ public sealed class PortalUiTests(PortalUiFixture platform)
     }
 
     [Fact]
+    public async Task The_request_panel_calls_as_the_person_with_their_headers_and_refuses_the_ones_the_portal_sets()
+    {
+        using (var api = await platform.ApiAsync("demo"))
+        {
+            var echo = "from aerogrid import App, Request\n\napp = App()\n\n\n@app.get(\"/whoami\")\n" +
+                "def whoami(request: Request) -> dict[str, str]:\n" +
+                "    return {\"subject\": request.headers.get(\"X-AeroGrid-Subject\", \"\"), \"trace\": request.headers.get(\"X-Trace-Me\", \"\")}\n";
+            var (status, body) = await api.PostJsonAsync(AppsPath("demo"), new JsonObject
+            {
+                ["metadata"] = new JsonObject { ["name"] = "echo" },
+                ["spec"] = new JsonObject { ["files"] = new JsonArray(new JsonObject { ["path"] = "app.py", ["content"] = echo }) },
+            });
+            Assert.True(status == HttpStatusCode.Created, $"{status} {body}");
+        }
+        await using var dev = await platform.SignInAsync("dev@demo", "/apps/echo");
+        await Expect(dev["serving-revision"]).ToHaveTextAsync("Revision 1 serving", Rollout);
+        await dev["panel-request"].ClickAsync();
+        await dev["request-path"].FillAsync("/whoami");
+
+        await dev["request-headers"].FillAsync("Authorization: Bearer someone-else");
+        await dev["request-send"].ClickAsync();
+        await Expect(dev["request-panel-error"]).ToContainTextAsync("The header Authorization is set by the Portal");
+
+        await dev["request-headers"].FillAsync("X-Trace-Me: 42\nX-AeroGrid-Subject: admin@demo");
+        await dev["request-send"].ClickAsync();
+        await Expect(dev["response-status"]).ToHaveTextAsync("200 OK");
+        // The person's own identity reaches the app (the gateway replaces a spoofed one), with the header they added.
+        await Expect(dev["response-body"]).ToContainTextAsync("\"subject\": \"dev@demo\"");
+        await Expect(dev["response-body"]).ToContainTextAsync("\"trace\": \"42\"");
+        dev.AssertNoScriptProblems();
+    }
+
+    [Fact]
     public async Task A_save_after_someone_else_saved_is_a_conflict_that_keeps_the_persons_text()
     {
         await platform.CreateAppAsync("demo", "contested", "first");

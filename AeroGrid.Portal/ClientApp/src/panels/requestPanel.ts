@@ -13,6 +13,7 @@ export class RequestPanel {
   readonly element: HTMLElement;
   private readonly method: HTMLSelectElement;
   private readonly path: HTMLInputElement;
+  private readonly headers: HTMLTextAreaElement;
   private readonly body: HTMLTextAreaElement;
   private readonly send: HTMLButtonElement;
   private readonly result: HTMLElement;
@@ -23,9 +24,17 @@ export class RequestPanel {
     private readonly app: string,
     canInvoke: boolean,
   ) {
-    const ids = { method: uid('method'), path: uid('path'), body: uid('body') };
+    const ids = { method: uid('method'), path: uid('path'), headers: uid('headers'), body: uid('body') };
     this.method = h('select', { id: ids.method, class: 'input', testid: 'request-method' }, methods.map((m) => h('option', { value: m }, m)));
     this.path = h('input', { id: ids.path, class: 'input mono', type: 'text', value: '/', spellcheck: 'false', autocomplete: 'off', testid: 'request-path' });
+    this.headers = h('textarea', {
+      id: ids.headers,
+      class: 'input mono',
+      rows: 2,
+      spellcheck: 'false',
+      placeholder: 'Accept: application/json',
+      testid: 'request-headers',
+    });
     this.body = h('textarea', {
       id: ids.body,
       class: 'input mono',
@@ -49,6 +58,8 @@ export class RequestPanel {
         this.path,
         this.send,
       ),
+      h('label', { for: ids.headers }, 'Headers ', h('span', { class: 'label-note' }, 'optional · one per line, Name: value')),
+      this.headers,
       h('label', { for: ids.body }, 'JSON body ', h('span', { class: 'label-note' }, 'optional · Ctrl+Enter sends')),
       this.body,
       canInvoke ? null : h('p', { class: 'hint' }, 'You may not call apps (no apps:invoke permission).'),
@@ -78,6 +89,11 @@ export class RequestPanel {
   private async call(): Promise<void> {
     const path = this.path.value.trim() || '/';
     const body = this.body.value.trim();
+    const headers = parseHeaders(this.headers.value);
+    if (typeof headers === 'string') {
+      replace(this.result, h('p', { class: 'form-error', role: 'alert', testid: 'request-panel-error' }, headers));
+      return;
+    }
     if (body.length > 0) {
       try {
         JSON.parse(body);
@@ -94,17 +110,29 @@ export class RequestPanel {
     try {
       const answer = await portalApi.invoke(
         this.app,
-        { method: this.method.value, path: path.startsWith('/') ? path : `/${path}`, body: body.length > 0 ? body : undefined },
+        { method: this.method.value, path: path.startsWith('/') ? path : `/${path}`, headers, body: body.length > 0 ? body : undefined },
         controller.signal,
       );
       replace(this.result, responseView(answer));
     } catch (e) {
       if (controller.signal.aborted) return;
-      replace(this.result, h('p', { class: 'form-error', role: 'alert' }, e instanceof ApiError ? e.detail : String(e)));
+      replace(this.result, h('p', { class: 'form-error', role: 'alert', testid: 'request-panel-error' }, e instanceof ApiError ? e.detail : String(e)));
     } finally {
       this.send.disabled = false;
     }
   }
+}
+
+/** `Name: value` lines as a header map, or a sentence saying which line is not one. */
+function parseHeaders(text: string): Record<string, string> | string {
+  const headers: Record<string, string> = {};
+  for (const line of text.split('\n').map((l) => l.trim()).filter((l) => l.length > 0)) {
+    const colon = line.indexOf(':');
+    const name = colon > 0 ? line.slice(0, colon).trim() : '';
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) return `"${line}" is not a header: write Name: value.`;
+    headers[name] = line.slice(colon + 1).trim();
+  }
+  return headers;
 }
 
 function responseView(answer: InvokeResponse): HTMLElement {
