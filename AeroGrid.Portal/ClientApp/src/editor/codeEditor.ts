@@ -30,6 +30,9 @@ export class CodeEditor {
       theme: 'vs-dark',
       automaticLayout: true,
       minimap: { enabled: false },
+      // Monaco 0.52's sticky scroll renders asynchronously and throws "Illegal value for lineNumber" when a model's
+      // text shrinks under it (a paste, a reload of the files); app files are short enough not to need it.
+      stickyScroll: { enabled: false },
       fontSize: 14,
       lineNumbers: 'on',
       readOnly,
