@@ -25,6 +25,11 @@ let loading: Promise<Monaco> | undefined;
  */
 export function loadMonaco(): Promise<Monaco> {
   loading ??= new Promise<Monaco>((resolve, reject) => {
+    // Monaco cancels its own pending work (hovers, decorations, sticky lines) when a model or editor changes, and
+    // leaves the rejected promise unhandled with an error named "Canceled": that is its bookkeeping, not a failure.
+    window.addEventListener('unhandledrejection', (event) => {
+      if (event.reason instanceof Error && event.reason.name === 'Canceled') event.preventDefault();
+    });
     // The worker is a same-origin file, which worker-src 'self' allows.
     self.MonacoEnvironment = { getWorkerUrl: () => '/vs/base/worker/workerMain.js' };
     const script = document.createElement('script');
