@@ -5,6 +5,7 @@ using AeroGrid.Portal.Sessions;
 using AeroGrid.Portal.SignIn;
 using AeroGrid.Portal.Templates;
 using AeroGrid.ServiceDefaults.Authentication;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -27,11 +28,11 @@ internal static class PortalExtensions
             .Validate(o => o.Authority.Length > 0, $"{AeroGridAuthOptions.SectionName}:{nameof(AeroGridAuthOptions.Authority)} is required.")
             .ValidateOnStart();
 
-        var portal = builder.Configuration.GetSection(PortalOptions.SectionName).Get<PortalOptions>() ?? new PortalOptions();
-        services.AddHttpClient(PersonApi.HttpClientName, http => http.BaseAddress = portal.ApiServer);
-        services.AddHttpClient(AppInvoker.HttpClientName, http =>
+        services.AddHttpClient(PersonApi.HttpClientName, (provider, http) =>
+            http.BaseAddress = provider.GetRequiredService<IOptions<PortalOptions>>().Value.ApiServer);
+        services.AddHttpClient(AppInvoker.HttpClientName, (provider, http) =>
         {
-            http.BaseAddress = portal.Gateway;
+            http.BaseAddress = provider.GetRequiredService<IOptions<PortalOptions>>().Value.Gateway;
             http.Timeout = TimeSpan.FromSeconds(30);
         });
         services.AddHttpClient(IssuerClient.HttpClientName);

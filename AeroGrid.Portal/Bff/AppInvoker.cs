@@ -78,7 +78,7 @@ internal sealed class AppInvoker(IHttpClientFactory clients)
         !Methods.Contains(request.Method) ? $"The method must be one of {string.Join(", ", Methods)}."
         : request.Path is not ['/', ..] ? "The path must start with /."
         // Dot segments would be resolved before sending and could leave the app's prefix.
-        : request.Path.Split('?')[0].Split('/').Any(s => s is "." or ".." || s.Contains('%', StringComparison.Ordinal) && Uri.UnescapeDataString(s) is "." or "..")
+        : request.Path.Split('?')[0].Split('/').Any(s => Uri.UnescapeDataString(s) is "." or "..")
             ? "The path may not contain . or .. segments."
         : request.Path.Contains('#', StringComparison.Ordinal) || request.Path.Contains('\\', StringComparison.Ordinal) ? "The path may not contain # or \\."
         : (request.Headers ?? []).Keys.FirstOrDefault(ForbiddenHeaders.Contains) is { } header ? $"The header {header} is set by the Portal, not by the request."

@@ -71,7 +71,10 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
     }
 
     /// <summary>A token from the dev issuer; no tenant and <c>platform:admin</c> for the platform's own identity.</summary>
-    public async Task<string> TokenAsync(string? tenant, params string[] permissions)
+    public Task<string> TokenAsync(string? tenant, params string[] permissions) => IssueTokenAsync(Issuer, tenant, permissions);
+
+    /// <summary>A token from the dev issuer at <paramref name="issuer"/>, as a script or another tool gets one (client credentials).</summary>
+    public static async Task<string> IssueTokenAsync(Uri issuer, string? tenant, params string[] permissions)
     {
         using var http = new HttpClient();
         var form = new Dictionary<string, string>
@@ -84,7 +87,7 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
         {
             form["tenant"] = tenant;
         }
-        using var response = await http.PostAsync(new Uri(Issuer, "oauth/token"), new FormUrlEncodedContent(form));
+        using var response = await http.PostAsync(new Uri(issuer, "oauth/token"), new FormUrlEncodedContent(form));
         response.EnsureSuccessStatusCode();
         var body = await response.Content.ReadFromJsonAsync<JsonObject>();
         return body!["access_token"]!.GetValue<string>();

@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using AeroGrid.Tests.Infrastructure;
 using Microsoft.Playwright;
@@ -103,19 +102,8 @@ public sealed class PortalUiFixture : IAsyncLifetime
     }
 
     /// <summary>A token of <paramref name="tenant"/> from the dev issuer, as a script or another tool would get one.</summary>
-    public async Task<string> TokenAsync(string tenant)
-    {
-        using var http = new HttpClient();
-        using var response = await http.PostAsync(new Uri(Api, "/dev-issuer/oauth/token"), new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials",
-            ["tenant"] = tenant,
-            ["subject"] = $"script@{tenant}",
-            ["permissions"] = "apps:read apps:write apps:invoke",
-        }));
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonObject>())!["access_token"]!.GetValue<string>();
-    }
+    public Task<string> TokenAsync(string tenant) =>
+        ControlPlaneFixture.IssueTokenAsync(new Uri(Api, "/dev-issuer/"), tenant, "apps:read", "apps:write", "apps:invoke");
 
     /// <summary>The API as a tool of <paramref name="tenant"/> (kubectl, a script) uses it, beside the Portal.</summary>
     public async Task<HttpClient> ApiAsync(string tenant) => WithToken(new HttpClient { BaseAddress = Api }, await TokenAsync(tenant));
