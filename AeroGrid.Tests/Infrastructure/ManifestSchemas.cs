@@ -7,7 +7,7 @@ namespace AeroGrid.Tests.Infrastructure;
 
 /// <summary>
 /// Offline manifest validation, as kubeconform does it: each manifest against the strict JSON Schema of its
-/// apiVersion and kind from <c>shared/schemas</c> (see its README).
+/// apiVersion and kind vendored in <c>vendor/schemas</c> (see its README).
 /// </summary>
 internal static class ManifestSchemas
 {
