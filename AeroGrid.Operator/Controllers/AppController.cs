@@ -88,7 +88,7 @@ internal sealed partial class AppController(
             return ReconcileResult.Done;
         }
 
-        var revisionHash = RevisionHash(app.Spec, imageHash);
+        var revisionHash = RevisionHash(app, imageHash);
         var workload = runtime.Observe(@namespace, name);
         if (workload?.Hash == revisionHash)
         {
@@ -223,9 +223,10 @@ internal sealed partial class AppController(
     private static Condition Progressing(string status, string reason, string message) =>
         new() { Type = "Progressing", Status = status, Reason = reason, Message = message };
 
-    /// <summary>What makes a revision: a change to any of these starts a new one.</summary>
-    internal static string RevisionHash(AppSpec spec, string imageHash)
+    /// <summary>What makes a revision: a change to any of these (or a Redeploy, <see cref="AppAnnotations.RestartedAt"/>) starts a new one.</summary>
+    internal static string RevisionHash(App app, string imageHash)
     {
+        var spec = app.Spec;
         var template = new JsonObject
         {
             ["image"] = imageHash,
@@ -233,6 +234,11 @@ internal sealed partial class AppController(
             ["files"] = JsonSerializer.SerializeToNode(spec.Files, ApiJson.Options),
             ["env"] = JsonSerializer.SerializeToNode(spec.Env, ApiJson.Options),
         };
+        // Only when set, so apps that were never restarted keep the hash (and revision) they had.
+        if (app.Metadata.Annotations?.GetValueOrDefault(AppAnnotations.RestartedAt) is { } restartedAt)
+        {
+            template["restartedAt"] = restartedAt;
+        }
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(template.ToJsonString())))[..16];
     }
 

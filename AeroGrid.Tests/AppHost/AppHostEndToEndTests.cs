@@ -1,131 +1,140 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json.Nodes;
-using AeroGrid.Api.Client;
 using AeroGrid.Api.Resources;
+using AeroGrid.AppHost.Dashboard;
 using AeroGrid.Tests.Infrastructure;
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AeroGrid.Tests.AppHost;
 
-/// <summary>The whole local platform started the way the README says, used through its front doors, then stopped.</summary>
-public sealed class AppHostEndToEndTests
+/// <summary>
+/// The whole local platform from the real AppHost, used through its front doors (API, gateway) and through what the
+/// Aspire dashboard shows and runs: every App and Image a resource of its own, with its state and commands.
+/// </summary>
+[Collection(PlatformGroup.Name)]
+public sealed class AppHostEndToEndTests(PlatformFixture platform)
 {
-    private static App Hello(string message) => new()
-    {
-        Metadata = new() { Name = "hello", Namespace = "demo" },
-        Spec = new()
-        {
-            Files =
-            [
-                new() { Path = "app.py", Content = $"from aerogrid import App\napp = App()\n\n@app.get('/')\ndef index():\n    return {{'message': '{message}'}}\n" },
-                new() { Path = "requirements.txt", Content = "" },
-            ],
-        },
-    };
+    private static readonly TimeSpan Rollout = TimeSpan.FromSeconds(90);
 
     [Fact]
-    public async Task The_platform_runs_an_app_through_the_gateway_and_leaves_nothing_behind()
+    public async Task An_app_answers_through_the_gateway_its_edits_roll_out_and_a_delete_stops_it()
     {
-        var data = Directory.CreateTempSubdirectory("aerogrid-apphost-").FullName;
-        var (api, https, op, gateway, portal) =
-            (ServiceProcess.FreePort(), ServiceProcess.FreePort(), ServiceProcess.FreePort(), ServiceProcess.FreePort(), ServiceProcess.FreePort());
-        await using var host = ServiceProcess.Start("AeroGrid.AppHost",
-        [
-            "--data-dir", data, "--api-port", $"{api}", "--api-https-port", $"{https}", "--operator-port", $"{op}", "--gateway-port", $"{gateway}",
-            "--portal-port", $"{portal}",
-        ]);
+        await platform.CreateAppAsync("demo", "e2e", "first");
+        await platform.AnswersAsync("demo", "e2e", "first");
+
+        await platform.UpdateAppAsync("demo", "e2e", "second");
+        await platform.AnswersAsync("demo", "e2e", "second");
+
+        using var api = await platform.ApiAsync("demo");
+        Assert.Equal(HttpStatusCode.Accepted, (await api.DeleteAsync($"{PlatformFixture.AppsPath("demo")}/e2e")).StatusCode); // held by the Operator's finalizer until it has cleaned up
+        using var gateway = await platform.GatewayAsync("demo");
+        await Eventually.TrueAsync(async () => (await gateway.GetAsync("/apps/demo/e2e/")).StatusCode == HttpStatusCode.NotFound,
+            TimeSpan.FromSeconds(30), () => "the deleted app still answers");
+        await Eventually.TrueAsync(() => Task.FromResult(OperatorFixture.AppProcesses(platform.DataDirectory, "demo", "e2e").Count == 0),
+            TimeSpan.FromSeconds(15), () => "the deleted app's process still runs");
+    }
+
+    [Fact]
+    public async Task An_app_is_a_dashboard_resource_whose_state_follows_its_phase_and_whose_commands_stop_start_and_redeploy_it()
+    {
+        const string resource = "shown.demo";
+        await platform.CreateAppAsync("demo", "shown", "on the dashboard");
+        var running = await WaitForStateAsync(resource, nameof(AppPhase.Running));
+        Assert.Equal(ResourceSnapshots.AppType, running.Snapshot.ResourceType);
+        Assert.Equal("demo", Property(running, "aerogrid.tenant"));
+        Assert.Equal("1", Property(running, "aerogrid.revision"));
+        Assert.Contains(running.Snapshot.Urls, url => url.Url == new Uri(platform.Gateway, "/apps/demo/shown/").ToString());
+        Assert.Contains(running.Snapshot.Urls, url => url.Url == new Uri(platform.Portal, "/apps/shown").ToString());
+        // The app's own output is the resource's console log.
+        await Eventually.TrueAsync(async () => (await ConsoleLogAsync(resource)).Any(line => line.Contains("GET /healthz", StringComparison.Ordinal) || line.Contains("aerogrid", StringComparison.OrdinalIgnoreCase)),
+            TimeSpan.FromSeconds(30), () => "no console log for the app");
+
+        var commands = platform.App.Services.GetRequiredService<ResourceCommandService>();
+        Assert.True((await commands.ExecuteCommandAsync(resource, AppCommands.Stop, TestContext.Current.CancellationToken)).Success);
+        await WaitForStateAsync(resource, nameof(AppPhase.Stopped));
+        await Eventually.TrueAsync(() => Task.FromResult(OperatorFixture.AppProcesses(platform.DataDirectory, "demo", "shown").Count == 0),
+            TimeSpan.FromSeconds(15), () => "the stopped app's process still runs");
+
+        Assert.True((await commands.ExecuteCommandAsync(resource, AppCommands.Start, TestContext.Current.CancellationToken)).Success);
+        await WaitForStateAsync(resource, nameof(AppPhase.Running));
+        await platform.AnswersAsync("demo", "shown", "on the dashboard");
+
+        Assert.True((await commands.ExecuteCommandAsync(resource, AppCommands.Redeploy, TestContext.Current.CancellationToken)).Success);
+        await WaitForAsync(resource, e => e.Snapshot.State?.Text == nameof(AppPhase.Running) && Property(e, "aerogrid.revision") == "2", "revision 2 running");
+        await platform.AnswersAsync("demo", "shown", "on the dashboard");
+
+        using var api = await platform.ApiAsync("demo");
+        Assert.Equal(HttpStatusCode.Accepted, (await api.DeleteAsync($"{PlatformFixture.AppsPath("demo")}/shown")).StatusCode); // held by the Operator's finalizer until it has cleaned up
+        await WaitForAsync(resource, e => e.Snapshot.IsHidden && e.Snapshot.State?.Text == "Deleted", "the deleted app hidden");
+    }
+
+    [Fact]
+    public async Task An_app_that_cannot_start_is_a_failed_resource_and_its_image_a_ready_one()
+    {
+        using var api = await platform.ApiAsync("demo");
+        var (status, body) = await api.PostJsonAsync(PlatformFixture.AppsPath("demo"), new System.Text.Json.Nodes.JsonObject
+        {
+            ["apiVersion"] = "aerogrid.io/v1alpha1",
+            ["kind"] = "App",
+            ["metadata"] = new System.Text.Json.Nodes.JsonObject { ["name"] = "broken" },
+            ["spec"] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["files"] = new System.Text.Json.Nodes.JsonArray(
+                    new System.Text.Json.Nodes.JsonObject { ["path"] = "app.py", ["content"] = "raise RuntimeError('broken on purpose')\n" },
+                    new System.Text.Json.Nodes.JsonObject { ["path"] = "requirements.txt", ["content"] = "" }),
+            },
+        });
+        Assert.True(status == HttpStatusCode.Created, $"{status} {body}");
+
+        var failed = await WaitForStateAsync("broken.demo", nameof(AppPhase.Failed));
+        Assert.Contains("broken on purpose", Property(failed, "aerogrid.message") + string.Join('\n', await ConsoleLogAsync("broken.demo")), StringComparison.Ordinal);
+
+        var (_, image) = await api.GetJsonAsync($"/apis/aerogrid.io/v1alpha1/namespaces/demo/images");
+        var imageName = image["items"]!.AsArray().Select(item => (string?)item!["metadata"]!["name"]).First();
+        var ready = await WaitForStateAsync($"{imageName}.demo", nameof(ImagePhase.Ready));
+        Assert.Equal(ResourceSnapshots.ImageType, ready.Snapshot.ResourceType);
+    }
+
+    private Task<ResourceEvent> WaitForStateAsync(string resource, string state) =>
+        WaitForAsync(resource, e => e.Snapshot.State?.Text == state, $"state {state}");
+
+    private async Task<ResourceEvent> WaitForAsync(string resource, Func<ResourceEvent, bool> predicate, string what)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(Rollout);
         try
         {
-            await Eventually.TrueAsync(() => Task.FromResult(host.Output.Contains("AeroGrid is running", StringComparison.Ordinal)),
-                TimeSpan.FromSeconds(90), () => host.Output);
-            var token = await TokenAsync(api);
-            var client = new ApiClient(new HttpClient { BaseAddress = new($"http://127.0.0.1:{api}") }, _ => ValueTask.FromResult<string?>(token));
-            using var http = new HttpClient { BaseAddress = new($"http://127.0.0.1:{gateway}") };
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-
-            await client.Apps.CreateAsync(Hello("first"));
-            Assert.Equal("first", await AnswerAsync(http, "first"));
-
-            // A component that crashes is restarted, and the AppHost says so.
-            var gatewayProcess = ProcessesWith($"AeroGrid.Gateway.dll --urls http://127.0.0.1:{gateway}").Single();
-            System.Diagnostics.Process.GetProcessById(gatewayProcess).Kill();
-            await Eventually.TrueAsync(() => Task.FromResult(host.Output.Contains("[gateway] exited with code", StringComparison.Ordinal)),
-                TimeSpan.FromSeconds(10), () => "the AppHost did not notice");
-            Assert.Equal("first", await AnswerAsync(http, "first"));
-
-            var app = await client.Apps.GetAsync("demo", "hello");
-            await client.Apps.UpdateAsync(app with { Spec = Hello("second").Spec });
-            Assert.Equal("second", await AnswerAsync(http, "second"));
-
-            await client.Apps.DeleteAsync("demo", "hello");
-            await Eventually.TrueAsync(async () => (await http.GetAsync("/apps/demo/hello/")).StatusCode == HttpStatusCode.NotFound,
-                TimeSpan.FromSeconds(30), () => "the deleted app still answers");
-            Assert.Empty(OperatorFixture.AppProcesses(data, "demo", "hello"));
-
-            // Another app, left running: SIGTERM to the AppHost must stop it too.
-            await client.Apps.CreateAsync(Hello("left running") with { Metadata = new() { Name = "stays", Namespace = "demo" } });
-            await Eventually.TrueAsync(() => Task.FromResult(OperatorFixture.AppProcesses(data, "demo", "stays").Count == 1), TimeSpan.FromSeconds(60), () => "stays never started");
-            Assert.NotEmpty(ProcessesUnder(data));
-            var portalProcess = $"AeroGrid.Portal.dll --urls http://127.0.0.1:{portal}";
-            Assert.Single(ProcessesWith(portalProcess));
-
-            await host.StopAsync(TimeSpan.FromSeconds(60));
-
-            Assert.True(host.HasExited);
-            // Children that got SIGTERM may need a moment to finish exiting; an orphan never does.
-            await Eventually.TrueAsync(() => Task.FromResult(ProcessesUnder(data).Count == 0), TimeSpan.FromSeconds(10),
-                () => "left running: " + string.Join("; ", ProcessesUnder(data).Select(CommandLine)) + "\n" + host.Output[^Math.Min(host.Output.Length, 3000)..]);
-            Assert.Empty(OperatorFixture.AppProcesses(data, "demo", "stays"));
-            Assert.Empty(ProcessesWith(portalProcess));
+            return await platform.App.ResourceNotifications.WaitForResourceAsync(resource, predicate, timeout.Token);
         }
-        finally
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
-            Directory.Delete(data, recursive: true);
+            var current = platform.App.ResourceNotifications.TryGetCurrentState(resource, out var e)
+                ? $"{e.Snapshot.State?.Text}: {string.Join(", ", e.Snapshot.Properties.Select(p => $"{p.Name}={p.Value}"))}"
+                : "not published";
+            throw new TimeoutException($"{resource} never reached {what}; it is {current}");
         }
     }
 
-    private static async Task<string> AnswerAsync(HttpClient gateway, string expected) =>
-        await Eventually.GetAsync(async () =>
-        {
-            try
-            {
-                using var response = await gateway.GetAsync("/apps/demo/hello/");
-                return response.IsSuccessStatusCode && (await response.Content.ReadFromJsonAsync<JsonObject>())?["message"]?.GetValue<string>() is { } message && message == expected
-                    ? message
-                    : null;
-            }
-            catch (HttpRequestException)
-            {
-                return null;
-            }
-        }, TimeSpan.FromSeconds(60), $"the gateway answering '{expected}'");
+    private static string? Property(ResourceEvent e, string name) =>
+        e.Snapshot.Properties.FirstOrDefault(property => property.Name == name)?.Value?.ToString();
 
-    private static async Task<string> TokenAsync(int apiPort)
+    /// <summary>The resource's console log so far, as the dashboard's console view reads it.</summary>
+    private async Task<List<string>> ConsoleLogAsync(string resource)
     {
-        using var http = new HttpClient();
-        using var response = await http.PostAsync(new Uri($"http://127.0.0.1:{apiPort}/dev-issuer/oauth/token"),
-            new FormUrlEncodedContent(new Dictionary<string, string> { ["grant_type"] = "client_credentials", ["tenant"] = "demo" }));
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonObject>())!["access_token"]!.GetValue<string>();
-    }
-
-    private static string CommandLine(int pid)
-    {
+        var logs = platform.App.Services.GetRequiredService<ResourceLoggerService>();
+        var lines = new List<string>();
+        using var enough = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         try
         {
-            return $"{pid}: {File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ')}";
+            await foreach (var batch in logs.WatchAsync(resource).WithCancellation(enough.Token))
+            {
+                lines.AddRange(batch.Select(line => line.Content));
+            }
         }
-        catch (IOException)
+        catch (OperationCanceledException)
         {
-            return $"{pid}: (exited)";
+            // The log stays open for new lines: what came in two seconds is what there is.
         }
+        return lines;
     }
-
-    /// <summary>Live processes that mention the data directory in their command line or environment: the platform's and its apps'.</summary>
-    private static List<int> ProcessesUnder(string data) => ProcessesWith(data);
-
-    private static List<int> ProcessesWith(string text) =>
-        LiveProcesses.Where((commandLine, environment) =>
-            commandLine.Contains(text, StringComparison.Ordinal) || environment.Contains(text, StringComparison.Ordinal));
 }

@@ -115,7 +115,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
         {
             return;
         }
-        AeroGrid.AppHost.Hosting.Posix.Terminate(_process.Id);
+        AeroGrid.Operator.Workloads.Local.Signals.Terminate(_process.Id);
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(15));
         try
         {

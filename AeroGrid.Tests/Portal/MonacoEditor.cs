@@ -5,7 +5,7 @@ namespace AeroGrid.Tests.Portal;
 /// <summary>
 /// Puts code into the Portal's editor the way a person pastes it. Typing key by key is not an option: Monaco
 /// closes brackets and indents after a newline as a person types, so typed code comes out mangled. A paste is taken
-/// as it is, through the real clipboard (the test context may use it, see PortalUiFixture).
+/// as it is, through the real clipboard (the test context may use it, see PlatformFixture).
 /// </summary>
 internal static class MonacoEditor
 {

@@ -1,9 +1,10 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using AeroGrid.Tests.AppHost;
 using AeroGrid.Tests.Infrastructure;
 using Microsoft.Playwright;
-using static AeroGrid.Tests.Portal.PortalUiFixture;
+using static AeroGrid.Tests.AppHost.PlatformFixture;
 
 namespace AeroGrid.Tests.Portal;
 
@@ -11,8 +12,8 @@ namespace AeroGrid.Tests.Portal;
 /// The Portal in a real browser against the real platform: what a person does, clicked and typed as they would,
 /// with screenshots of the main screens in artifacts/screenshots.
 /// </summary>
-[Collection(PortalUiGroup.Name)]
-public sealed class PortalUiTests(PortalUiFixture platform)
+[Collection(PlatformGroup.Name)]
+public sealed class PortalUiTests(PlatformFixture platform)
 {
     /// <summary>Long enough for a first environment build and a rollout on a busy machine.</summary>
     private static readonly LocatorAssertionsToHaveTextOptions Rollout = new() { Timeout = 60_000 };

@@ -1,22 +1,29 @@
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using AeroGrid.Tests.Infrastructure;
+using AeroGrid.Tests.Portal;
+using Aspire.Hosting;
+using Aspire.Hosting.Testing;
 using Microsoft.Playwright;
 
-namespace AeroGrid.Tests.Portal;
+namespace AeroGrid.Tests.AppHost;
 
 /// <summary>
-/// The whole platform started once as the README says (the AppHost, tenants <c>demo</c> and <c>other</c>), and
-/// the machine's Chromium driven by Playwright, shared by every browser test of the Portal. Each test signs in with
-/// a browser context of its own.
+/// The whole platform started once from the real AppHost with Aspire.Hosting.Testing (tenants <c>demo</c> and
+/// <c>other</c>, the dashboard on), and the machine's Chromium driven by Playwright, shared by every test of the whole
+/// platform. Each browser test signs in with a browser context of its own.
 /// </summary>
-public sealed class PortalUiFixture : IAsyncLifetime
+public sealed class PlatformFixture : IAsyncLifetime
 {
+    /// <summary>The services the AppHost starts, each waited for until healthy.</summary>
+    public static readonly string[] Services = ["control-plane", "operator", "gateway", "portal"];
+
     private readonly int _apiPort = ServiceProcess.FreePort();
     private readonly int _gatewayPort = ServiceProcess.FreePort();
     private readonly int _portalPort = ServiceProcess.FreePort();
-    private readonly string _data = Directory.CreateTempSubdirectory("aerogrid-portal-ui-").FullName;
-    private ServiceProcess? _host;
+    private readonly int _dashboardPort = ServiceProcess.FreePort();
+    private readonly string _data = Directory.CreateTempSubdirectory("aerogrid-platform-").FullName;
+    private DistributedApplication? _app;
     private IPlaywright? _playwright;
     private IBrowser? _browser;
 
@@ -25,6 +32,14 @@ public sealed class PortalUiFixture : IAsyncLifetime
     public Uri Api => new($"http://127.0.0.1:{_apiPort}");
 
     public Uri Gateway => new($"http://127.0.0.1:{_gatewayPort}");
+
+    public Uri Dashboard => new($"http://127.0.0.1:{_dashboardPort}");
+
+    /// <summary>Where the platform keeps its state; user apps' processes name it in their command line.</summary>
+    public string DataDirectory => _data;
+
+    /// <summary>The running AppHost: its resources, their notifications and commands, as the dashboard sees them.</summary>
+    public DistributedApplication App => _app ?? throw new InvalidOperationException("the platform has not started");
 
     /// <summary>The one package apps can install: <c>import greeting_lib; greeting_lib.GREETING</c>.</summary>
     public const string Wheel = "greeting_lib";
@@ -35,20 +50,34 @@ public sealed class PortalUiFixture : IAsyncLifetime
     {
         // Chromium starts while the platform comes up.
         var browser = LaunchBrowserAsync();
-        // PyPI is out of reach: apps install from a wheel folder made here, as the README's --pip-find-links allows.
+        // PyPI is out of reach: apps install from a wheel folder made here, as the AeroGrid:PipFindLinks setting allows.
         var wheels = Path.Combine(_data, "wheels");
         Wheelhouse.AddWheel(wheels, Wheel, "1.0", "GREETING = 'hello from a wheel'\n");
-        _host = ServiceProcess.Start("AeroGrid.AppHost",
-        [
-            "--data-dir", _data, "--tenants", "demo,other", "--pip-find-links", wheels,
-            "--api-port", $"{_apiPort}", "--api-https-port", $"{ServiceProcess.FreePort()}", "--operator-port", $"{ServiceProcess.FreePort()}",
-            "--gateway-port", $"{_gatewayPort}", "--portal-port", $"{_portalPort}",
-        ]);
-        await Eventually.TrueAsync(() => Task.FromResult(_host.Output.Contains("AeroGrid is running", StringComparison.Ordinal) || _host.HasExited),
-            TimeSpan.FromSeconds(120), () => _host.Output);
-        if (_host.HasExited)
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AeroGrid_AppHost>(
+            [
+                $"--AeroGrid:DataDirectory={_data}", "--AeroGrid:Tenants=demo,other", $"--AeroGrid:PipFindLinks={wheels}",
+                $"--AeroGrid:ApiPort={_apiPort}", $"--AeroGrid:ApiHttpsPort={ServiceProcess.FreePort()}", $"--AeroGrid:OperatorPort={ServiceProcess.FreePort()}",
+                $"--AeroGrid:GatewayPort={_gatewayPort}", $"--AeroGrid:PortalPort={_portalPort}",
+                // The dashboard on plain HTTP without a login, as the README's anonymous mode.
+                $"--ASPNETCORE_URLS={Dashboard}", $"--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:{ServiceProcess.FreePort()}",
+                $"--ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL=http://127.0.0.1:{ServiceProcess.FreePort()}",
+                "--ASPIRE_ALLOW_UNSECURED_TRANSPORT=true", "--ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true",
+            ],
+            (options, _) => options.DisableDashboard = false,
+            TestContext.Current.CancellationToken);
+        _app = await builder.BuildAsync(TestContext.Current.CancellationToken);
+        using var startup = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        try
         {
-            throw new InvalidOperationException($"the AppHost exited:\n{_host.Output}");
+            await _app.StartAsync(startup.Token);
+            foreach (var service in Services)
+            {
+                await _app.ResourceNotifications.WaitForResourceHealthyAsync(service, startup.Token);
+            }
+        }
+        catch (OperationCanceledException e) when (startup.IsCancellationRequested)
+        {
+            throw new TimeoutException($"the platform did not start:\n{await PlatformDiagnostics.DescribeAsync(_app, Services)}", e);
         }
         _browser = await browser;
         // Two cores run the platform, Chromium and other test classes at once: give the page time.
@@ -178,10 +207,10 @@ public sealed class PortalUiFixture : IAsyncLifetime
             await _browser.DisposeAsync();
         }
         _playwright?.Dispose();
-        if (_host is not null)
+        if (_app is not null)
         {
-            await _host.StopAsync(TimeSpan.FromSeconds(60));
-            await _host.DisposeAsync();
+            await _app.StopAsync();
+            await _app.DisposeAsync();
         }
         Directory.Delete(_data, recursive: true);
     }

@@ -1,0 +1,42 @@
+using AeroGrid.AppHost.Dashboard;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AeroGrid.AppHost.Hosting;
+
+internal static class PlatformResourceExtensions
+{
+    /// <summary>The tenants (namespaces) the control plane creates at start.</summary>
+    public static IResourceBuilder<ProjectResource> WithTenants(this IResourceBuilder<ProjectResource> builder, IReadOnlyList<string> tenants)
+    {
+        for (var i = 0; i < tenants.Count; i++)
+        {
+            builder.WithEnvironment($"ControlPlane__Tenants__{i}", tenants[i]);
+        }
+        return builder;
+    }
+
+    /// <summary>Where apps' requirements install from: an index, or a folder of wheels and no index.</summary>
+    public static IResourceBuilder<ProjectResource> WithPackageIndex(this IResourceBuilder<ProjectResource> builder, PlatformSettings settings)
+    {
+        if (settings.PipIndexUrl.Length > 0)
+        {
+            builder.WithEnvironment("Operator__Local__PipIndexUrl", settings.PipIndexUrl);
+        }
+        if (settings.PipFindLinks.Length > 0)
+        {
+            builder.WithEnvironment("Operator__Local__PipFindLinks__0", Path.GetFullPath(settings.PipFindLinks))
+                .WithEnvironment("Operator__Local__PipNoIndex", "true");
+        }
+        return builder;
+    }
+
+    /// <summary>Mirrors the platform's Apps and Images into the dashboard while the platform runs (not when publishing).</summary>
+    public static void AddPlatformResourceMirror(this IDistributedApplicationBuilder builder, PlatformLinks links)
+    {
+        if (builder.ExecutionContext.IsRunMode)
+        {
+            builder.Services.AddSingleton(links);
+            builder.Services.AddHostedService<PlatformResourceMirror>();
+        }
+    }
+}

@@ -1,0 +1,9 @@
+using Microsoft.Extensions.Logging;
+
+namespace AeroGrid.AppHost.Publish;
+
+internal static partial class PublishLog
+{
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Wrote {Path}: {Contents}")]
+    public static partial void Wrote(ILogger logger, string path, string contents);
+}
