@@ -43,7 +43,7 @@ var gateway = builder.AddProject<Projects.AeroGrid_Gateway>("gateway")
     .WithHttpHealthCheck("/health");
 
 // The Portal: sign in, edit, save, watch it run.
-builder.AddProject<Projects.AeroGrid_Portal>("portal")
+var portal = builder.AddProject<Projects.AeroGrid_Portal>("portal")
     .WithLoopbackHttpEndpoint(settings.PortalPort)
     .WithReference(controlPlane).WaitFor(controlPlane)
     .WithReference(gateway).WaitFor(gateway)
@@ -52,6 +52,9 @@ builder.AddProject<Projects.AeroGrid_Portal>("portal")
     .WithEnvironment("Portal__ApiServer", api)
     .WithEnvironment("Portal__Gateway", LoopbackEndpoints.Url(settings.GatewayPort))
     .WithHttpHealthCheck("/health");
+
+// A service that crashes is started again, with backoff.
+builder.RestartOnCrash(controlPlane, @operator, gateway, portal);
 
 // Every user App and Image as a dashboard resource of its own.
 builder.AddPlatformResourceMirror(new(new(api), new(tokenEndpoint), new(LoopbackEndpoints.Url(settings.GatewayPort)), new(LoopbackEndpoints.Url(settings.PortalPort))));

@@ -30,6 +30,16 @@ internal static class PlatformResourceExtensions
         return builder;
     }
 
+    /// <summary>Restarts the given services when they crash (see <see cref="CrashRestarter"/>).</summary>
+    public static void RestartOnCrash(this IDistributedApplicationBuilder builder, params IResourceBuilder<IResource>[] services)
+    {
+        if (builder.ExecutionContext.IsRunMode)
+        {
+            var names = services.Select(service => service.Resource.Name).ToHashSet(StringComparer.Ordinal);
+            builder.Services.AddHostedService(provider => ActivatorUtilities.CreateInstance<CrashRestarter>(provider, (IReadOnlySet<string>)names));
+        }
+    }
+
     /// <summary>Mirrors the platform's Apps and Images into the dashboard while the platform runs (not when publishing).</summary>
     public static void AddPlatformResourceMirror(this IDistributedApplicationBuilder builder, PlatformLinks links)
     {

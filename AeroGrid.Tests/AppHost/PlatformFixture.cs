@@ -66,7 +66,7 @@ public sealed class PlatformFixture : IAsyncLifetime
             (options, _) => options.DisableDashboard = false,
             TestContext.Current.CancellationToken);
         _app = await builder.BuildAsync(TestContext.Current.CancellationToken);
-        using var startup = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        using var startup = new CancellationTokenSource(TimeSpan.FromSeconds(300)); // a loaded 2-core machine can take minutes
         try
         {
             await _app.StartAsync(startup.Token);
@@ -121,6 +121,14 @@ public sealed class PlatformFixture : IAsyncLifetime
         await page.Locator($"button[value='{user}']").ClickAsync();
         await Assertions.Expect(page.GetByTestId("user")).ToHaveTextAsync(user);
         return new PortalPage(context, page);
+    }
+
+    /// <summary>A browser on the Aspire dashboard (anonymous here, as the README's ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS allows).</summary>
+    public async Task<IBrowserContext> DashboardBrowserAsync()
+    {
+        var context = await _browser!.NewContextAsync(new() { BaseURL = Dashboard.ToString(), ViewportSize = new() { Width = 1600, Height = 900 } });
+        context.SetDefaultTimeout(30_000);
+        return context;
     }
 
     /// <summary>A browser that has not signed in.</summary>

@@ -31,4 +31,47 @@ internal static class LiveProcesses
         }
         return found;
     }
+
+    /// <summary>
+    /// The live processes of a tree: <paramref name="roots"/> and everything they started, and what those started, as
+    /// parent pids in /proc say at the moment of the call.
+    /// </summary>
+    public static HashSet<int> Tree(IEnumerable<int> roots)
+    {
+        var children = new Dictionary<int, List<int>>();
+        foreach (var pid in Where((_, _) => true))
+        {
+            try
+            {
+                // stat is "pid (comm) state ppid ...", and comm may hold spaces: read past the last ')'.
+                var stat = File.ReadAllText($"/proc/{pid}/stat");
+                var parent = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
+                (children.TryGetValue(parent, out var list) ? list : children[parent] = []).Add(pid);
+            }
+            catch (IOException)
+            {
+                // Exited while we looked.
+            }
+        }
+        var tree = new HashSet<int>();
+        var pending = new Stack<int>(roots);
+        while (pending.TryPop(out var pid))
+        {
+            if (tree.Add(pid))
+            {
+                foreach (var child in children.GetValueOrDefault(pid) ?? [])
+                {
+                    pending.Push(child);
+                }
+            }
+        }
+        return tree;
+    }
+
+    /// <summary>Which of <paramref name="pids"/> still run (zombies, waiting for their parent to reap them, do not).</summary>
+    public static List<int> StillRunning(IEnumerable<int> pids)
+    {
+        var live = Where((_, _) => true).ToHashSet();
+        return [.. pids.Where(live.Contains)];
+    }
 }
