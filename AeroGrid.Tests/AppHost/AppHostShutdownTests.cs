@@ -71,7 +71,7 @@ public sealed class AppHostShutdownTests
         }
         finally
         {
-            await host.DisposeAsync();
+            await host.StopAsync();
             Directory.Delete(data, recursive: true);
         }
     }

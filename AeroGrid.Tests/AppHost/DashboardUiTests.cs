@@ -17,7 +17,7 @@ public sealed class DashboardUiTests(PlatformFixture platform)
 
         await using var context = await platform.DashboardBrowserAsync();
         var page = await context.NewPageAsync();
-        await page.GotoAsync("/");
+        await page.GotoAsync(platform.DashboardLogin.ToString());
         var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "on-dash.demo" });
         await Assertions.Expect(row).ToContainTextAsync(nameof(AppPhase.Running), new() { Timeout = 30_000 });
         foreach (var service in PlatformFixture.Services)

@@ -21,9 +21,9 @@ public sealed class PlatformFixture : IAsyncLifetime
     private readonly int _apiPort = ServiceProcess.FreePort();
     private readonly int _gatewayPort = ServiceProcess.FreePort();
     private readonly int _portalPort = ServiceProcess.FreePort();
-    private readonly int _dashboardPort = ServiceProcess.FreePort();
     private readonly string _data = Directory.CreateTempSubdirectory("aerogrid-platform-").FullName;
     private DistributedApplication? _app;
+    private Uri? _dashboardLogin;
     private IPlaywright? _playwright;
     private IBrowser? _browser;
 
@@ -33,7 +33,8 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     public Uri Gateway => new($"http://127.0.0.1:{_gatewayPort}");
 
-    public Uri Dashboard => new($"http://127.0.0.1:{_dashboardPort}");
+    /// <summary>The dashboard's login address, with the browser token the AppHost made for this run.</summary>
+    public Uri DashboardLogin => _dashboardLogin ?? throw new InvalidOperationException("the platform has not started");
 
     /// <summary>Where the platform keeps its state; user apps' processes name it in their command line.</summary>
     public string DataDirectory => _data;
@@ -54,16 +55,12 @@ public sealed class PlatformFixture : IAsyncLifetime
         var wheels = Path.Combine(_data, "wheels");
         Wheelhouse.AddWheel(wheels, Wheel, "1.0", "GREETING = 'hello from a wheel'\n");
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AeroGrid_AppHost>(
+            new DistributedApplicationTestingBuilderOptions { EnableDashboard = true },
             [
                 $"--AeroGrid:DataDirectory={_data}", "--AeroGrid:Tenants=demo,other", $"--AeroGrid:PipFindLinks={wheels}",
                 $"--AeroGrid:ApiPort={_apiPort}", $"--AeroGrid:ApiHttpsPort={ServiceProcess.FreePort()}", $"--AeroGrid:OperatorPort={ServiceProcess.FreePort()}",
                 $"--AeroGrid:GatewayPort={_gatewayPort}", $"--AeroGrid:PortalPort={_portalPort}",
-                // The dashboard on plain HTTP without a login, as the README's anonymous mode.
-                $"--ASPNETCORE_URLS={Dashboard}", $"--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:{ServiceProcess.FreePort()}",
-                $"--ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL=http://127.0.0.1:{ServiceProcess.FreePort()}",
-                "--ASPIRE_ALLOW_UNSECURED_TRANSPORT=true", "--ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true",
             ],
-            (options, _) => options.DisableDashboard = false,
             TestContext.Current.CancellationToken);
         _app = await builder.BuildAsync(TestContext.Current.CancellationToken);
         using var startup = new CancellationTokenSource(TimeSpan.FromSeconds(300)); // a loaded 2-core machine can take minutes
@@ -74,6 +71,7 @@ public sealed class PlatformFixture : IAsyncLifetime
             {
                 await _app.ResourceNotifications.WaitForResourceHealthyAsync(service, startup.Token);
             }
+            _dashboardLogin = await _app.GetDashboardUrlAsync(startup.Token);
         }
         catch (OperationCanceledException e) when (startup.IsCancellationRequested)
         {
@@ -123,10 +121,10 @@ public sealed class PlatformFixture : IAsyncLifetime
         return new PortalPage(context, page);
     }
 
-    /// <summary>A browser on the Aspire dashboard (anonymous here, as the README's ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS allows).</summary>
+    /// <summary>A browser signed in to the Aspire dashboard through its login address, as a person opening the printed link.</summary>
     public async Task<IBrowserContext> DashboardBrowserAsync()
     {
-        var context = await _browser!.NewContextAsync(new() { BaseURL = Dashboard.ToString(), ViewportSize = new() { Width = 1600, Height = 900 } });
+        var context = await _browser!.NewContextAsync(new() { BaseURL = DashboardLogin.GetLeftPart(UriPartial.Authority), ViewportSize = new() { Width = 1600, Height = 900 } });
         context.SetDefaultTimeout(30_000);
         return context;
     }

@@ -15,10 +15,18 @@ internal sealed class Latencies
         }
     }
 
+    public double Last()
+    {
+        lock (_milliseconds)
+        {
+            return _milliseconds[^1];
+        }
+    }
+
     public double Percentile(double p)
     {
         var sorted = _milliseconds.Order().ToList();
-        return sorted.Count == 0 ? double.NaN : sorted[(int)Math.Min(sorted.Count - 1, Math.Ceiling(p / 100 * sorted.Count) - 1)];
+        return sorted.Count == 0 ? double.NaN : sorted[(int)Math.Clamp(Math.Ceiling(p / 100 * sorted.Count) - 1, 0, sorted.Count - 1)];
     }
 
     public override string ToString() => $"p50 {Percentile(50):F2} ms, p99 {Percentile(99):F2} ms (n={Count})";

@@ -27,8 +27,11 @@ internal static partial class PortalBench
         var ports = Enumerable.Range(0, 5).Select(_ => PlatformProcess.FreePort()).ToArray();
         var portal = new Uri($"http://127.0.0.1:{ports[4]}");
         await using var platform = await PlatformProcess.StartAsync("AeroGrid.AppHost", new Uri(portal, "/health"),
-            "--data-dir", data, "--api-port", $"{ports[0]}", "--api-https-port", $"{ports[1]}", "--operator-port", $"{ports[2]}",
-            "--gateway-port", $"{ports[3]}", "--portal-port", $"{ports[4]}", "--tenants", Tenant);
+            $"--AeroGrid:DataDirectory={data}", $"--AeroGrid:ApiPort={ports[0]}", $"--AeroGrid:ApiHttpsPort={ports[1]}", $"--AeroGrid:OperatorPort={ports[2]}",
+            $"--AeroGrid:GatewayPort={ports[3]}", $"--AeroGrid:PortalPort={ports[4]}", $"--AeroGrid:Tenants={Tenant}",
+            // The dashboard on addresses of its own (the AppHost runs here without its launch profile).
+            $"--ASPNETCORE_URLS=http://127.0.0.1:{PlatformProcess.FreePort()}", $"--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:{PlatformProcess.FreePort()}",
+            $"--ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL=http://127.0.0.1:{PlatformProcess.FreePort()}", "--ASPIRE_ALLOW_UNSECURED_TRANSPORT=true");
         Console.WriteLine($"portal bench: {signIns} sign-ins, {edits} saves through the Portal, {pause.TotalMilliseconds:F0} ms apart");
 
         var signInLatency = new Latencies();

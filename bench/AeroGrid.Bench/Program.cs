@@ -8,6 +8,7 @@ return args switch
     ["operator", .. var rest] => await OperatorBench.RunAsync(rest),
     ["gateway", .. var rest] => await GatewayBench.RunAsync(rest),
     ["portal", .. var rest] => await PortalBench.RunAsync(rest),
+    ["start", .. var rest] => await StartBench.RunAsync(rest),
     _ => Usage(),
 };
 
@@ -18,6 +19,7 @@ static int Usage()
                AeroGrid.Bench operator [--edits 25] [--fresh 10] [--idle-apps 100] [--idle-seconds 30]
                AeroGrid.Bench gateway [--rounds 3] [--duration 5] [--warmup 3] [--connections 32] [--threads 2]
                AeroGrid.Bench portal [--sign-ins 20] [--edits 20] [--pause-ms 1500]
+               AeroGrid.Bench start [--rounds 5]
         """);
     return 2;
 }
