@@ -42,12 +42,11 @@ var gateway = builder.AddProject<Projects.AeroGrid_Gateway>("gateway")
     .WithEnvironment("Gateway__TokenEndpoint", tokenEndpoint)
     .WithHttpHealthCheck("/health");
 
-// The Portal: sign in, edit, save, watch it run.
+// The Portal: sign in, edit, save, watch it run. It needs the API to start; the gateway only once someone calls an app.
 var portal = builder.AddProject<Projects.AeroGrid_Portal>("portal")
     .WithLoopbackHttpEndpoint(settings.PortalPort)
     .WithReference(controlPlane).WaitFor(controlPlane)
-    .WithReference(gateway).WaitFor(gateway)
-    .WaitFor(@operator)
+    .WithReference(gateway)
     .WithEnvironment("Auth__Authority", issuer)
     .WithEnvironment("Portal__ApiServer", api)
     .WithEnvironment("Portal__Gateway", LoopbackEndpoints.Url(settings.GatewayPort))

@@ -9,6 +9,7 @@ return args switch
     ["gateway", .. var rest] => await GatewayBench.RunAsync(rest),
     ["portal", .. var rest] => await PortalBench.RunAsync(rest),
     ["start", .. var rest] => await StartBench.RunAsync(rest),
+    ["dashboard", .. var rest] => await DashboardBench.RunAsync(rest),
     _ => Usage(),
 };
 
@@ -20,6 +21,7 @@ static int Usage()
                AeroGrid.Bench gateway [--rounds 3] [--duration 5] [--warmup 3] [--connections 32] [--threads 2]
                AeroGrid.Bench portal [--sign-ins 20] [--edits 20] [--pause-ms 1500]
                AeroGrid.Bench start [--rounds 5]
+               AeroGrid.Bench dashboard [--apps 10]
         """);
     return 2;
 }
