@@ -7,11 +7,12 @@ namespace AeroGrid.ControlPlane.DevIssuer;
 
 /// <summary>
 /// <c>/authorize</c> of the code flow: a page to choose whom to sign in as (Auth0 shows its login page here),
-/// then a redirect back to the client with a code. PKCE (S256) is required; redirect URIs must be loopback.
+/// then a redirect back to the client with a code. PKCE (S256) is required; redirect URIs must be loopback. A client's
+/// <c>nonce</c> comes back in the ID token, as OpenID Connect requires (the Portal's OpenID Connect handler checks it).
 /// </summary>
 internal static class AuthorizePage
 {
-    private static readonly string[] Parameters = ["response_type", "client_id", "redirect_uri", "state", "code_challenge", "code_challenge_method", "scope"];
+    private static readonly string[] Parameters = ["response_type", "client_id", "redirect_uri", "state", "code_challenge", "code_challenge_method", "scope", "nonce"];
 
     public static RouteGroupBuilder MapAuthorizePage(this RouteGroupBuilder issuer)
     {
@@ -39,7 +40,7 @@ internal static class AuthorizePage
             {
                 return Results.Content(Page("Sign-in request refused", $"<p role=\"alert\">{WebUtility.HtmlEncode(refusal)}</p>"), "text/html", statusCode: 400);
             }
-            var code = codes.Issue(fields["client_id"], fields["redirect_uri"], fields["code_challenge"], user!);
+            var code = codes.Issue(fields["client_id"], fields["redirect_uri"], fields["code_challenge"], fields["nonce"], user!);
             var separator = fields["redirect_uri"].Contains('?', StringComparison.Ordinal) ? '&' : '?';
             return Results.Redirect($"{fields["redirect_uri"]}{separator}code={Uri.EscapeDataString(code)}&state={Uri.EscapeDataString(fields["state"])}");
         });
