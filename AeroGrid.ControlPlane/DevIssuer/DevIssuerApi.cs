@@ -52,6 +52,7 @@ internal static class DevIssuerApi
                 ["jwks_uri"] = authority + ".well-known/jwks.json",
                 ["token_endpoint"] = authority + "oauth/token",
                 ["authorization_endpoint"] = authority + "authorize",
+                ["end_session_endpoint"] = authority + "logout",
                 ["code_challenge_methods_supported"] = new JsonArray("S256"),
                 ["scopes_supported"] = new JsonArray("openid", "profile"),
                 ["response_types_supported"] = new JsonArray("code"),
