@@ -34,7 +34,8 @@ public sealed class PortalServerFixture : IAsyncLifetime
             "--Portal:Gateway", $"http://127.0.0.1:{ServiceProcess.FreePort()}",
             .. settings,
         ]);
-        await portal.WaitHealthyAsync(new Uri(url, "/health"));
+        // Tests start Portals while other classes run theirs and a browser: give a loaded machine time.
+        await portal.WaitHealthyAsync(new Uri(url, "/health"), TimeSpan.FromSeconds(60));
         return portal;
     }
 

@@ -83,6 +83,26 @@ public sealed class PortalServerTests(PortalServerFixture portal) : IClassFixtur
     }
 
     [Fact]
+    public async Task An_access_token_for_another_audience_signs_nobody_in()
+    {
+        // The dev issuer mints access tokens for https://api.aerogrid.io only; this Portal expects another API.
+        var url = new Uri($"http://127.0.0.1:{ServiceProcess.FreePort()}");
+        await using var elsewhere = await portal.StartPortalAsync(url, portal.ControlPlane.Issuer, "--Auth:Audience", "https://elsewhere.example");
+        using var browser = PortalBrowser.Anonymous(url);
+        var authorize = await browser.StartSignInAsync("/");
+        Assert.Equal("https://elsewhere.example", System.Web.HttpUtility.ParseQueryString(authorize.Query)["audience"]);
+        var callback = await PortalBrowser.ChooseUserAsync(browser.Http, authorize, "dev@acme");
+
+        using var response = await browser.Http.GetAsync(callback);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        var page = await response.Content.ReadAsStringAsync();
+        Assert.Contains("<h1>Sign-in failed</h1>", page, StringComparison.Ordinal);
+        Assert.Contains("access token is not valid (SecurityTokenInvalidAudienceException)", page, StringComparison.Ordinal);
+        Assert.DoesNotContain(browser.Cookies.GetAllCookies(), c => c.Name == "aerogrid.session");
+    }
+
+    [Fact]
     public async Task When_the_issuer_cannot_be_reached_signing_in_says_so_and_the_api_still_answers_401()
     {
         var url = new Uri($"http://127.0.0.1:{ServiceProcess.FreePort()}");
