@@ -1,8 +1,6 @@
 using AeroGrid.Portal;
 using AeroGrid.Portal.Bff;
 using AeroGrid.Portal.Hosting;
-using AeroGrid.Portal.Sessions;
-using AeroGrid.Portal.SignIn;
 using AeroGrid.Portal.Templates;
 using AeroGrid.ServiceDefaults.Authentication;
 using Microsoft.Extensions.Options;
@@ -35,13 +33,8 @@ internal static class PortalExtensions
             http.BaseAddress = provider.GetRequiredService<IOptions<PortalOptions>>().Value.Gateway;
             http.Timeout = TimeSpan.FromSeconds(30);
         });
-        services.AddHttpClient(IssuerClient.HttpClientName);
 
-        services.AddDataProtection();
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<IssuerMetadata>();
-        services.AddSingleton<IssuerClient>();
-        services.AddSingleton<SessionStore>();
+        services.AddPortalSignIn();
         services.AddSingleton<PersonApi>();
         services.AddSingleton<AppInvoker>();
         services.AddSingleton<TemplateCatalog>();
@@ -52,6 +45,8 @@ internal static class PortalExtensions
     public static WebApplication MapPortal(this WebApplication app)
     {
         app.UseSecurityHeaders();
+        // Before the pages: the OpenID Connect handler answers its callback (/signin-callback) here.
+        app.UseAuthentication();
         app.MapSignIn();
         app.MapBff();
         app.MapFrontEnd();

@@ -23,7 +23,11 @@ internal sealed class PortalOptions
     /// </summary>
     public Uri? PublicUrl { get; set; }
 
-    /// <summary>Sign-in ends at the latest after this, even if the access token lives longer.</summary>
+    /// <summary>The Portal's address as the browser sees it: <see cref="PublicUrl"/>, else the request's own.</summary>
+    public string BaseUrl(HttpRequest request) =>
+        PublicUrl is { } url ? url.ToString().TrimEnd('/') : $"{request.Scheme}://{request.Host}{request.PathBase}";
+
+    /// <summary>A session ends at the latest after this, even if the access token lives longer.</summary>
     public TimeSpan MaxSessionLifetime { get; set; } = TimeSpan.FromHours(8);
 
     /// <summary>Where the app templates are (one folder per template); relative paths are under the Portal's own folder.</summary>

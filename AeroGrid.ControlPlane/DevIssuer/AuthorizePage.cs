@@ -7,11 +7,13 @@ namespace AeroGrid.ControlPlane.DevIssuer;
 
 /// <summary>
 /// <c>/authorize</c> of the code flow: a page to choose whom to sign in as (Auth0 shows its login page here),
-/// then a redirect back to the client with a code. PKCE (S256) is required; redirect URIs must be loopback.
+/// then a redirect back to the client with a code. PKCE (S256) is required; redirect URIs must be loopback. A client's
+/// <c>nonce</c> comes back in the ID token, as OpenID Connect requires (the Portal's OpenID Connect handler checks it).
+/// <c>/logout</c> is the end_session endpoint (OpenID Connect RP-initiated logout, Auth0's <c>/oidc/logout</c>).
 /// </summary>
 internal static class AuthorizePage
 {
-    private static readonly string[] Parameters = ["response_type", "client_id", "redirect_uri", "state", "code_challenge", "code_challenge_method", "scope"];
+    private static readonly string[] Parameters = ["response_type", "client_id", "redirect_uri", "state", "code_challenge", "code_challenge_method", "scope", "nonce"];
 
     public static RouteGroupBuilder MapAuthorizePage(this RouteGroupBuilder issuer)
     {
@@ -39,18 +41,38 @@ internal static class AuthorizePage
             {
                 return Results.Content(Page("Sign-in request refused", $"<p role=\"alert\">{WebUtility.HtmlEncode(refusal)}</p>"), "text/html", statusCode: 400);
             }
-            var code = codes.Issue(fields["client_id"], fields["redirect_uri"], fields["code_challenge"], user!);
+            var code = codes.Issue(fields["client_id"], fields["redirect_uri"], fields["code_challenge"], fields["nonce"], user!);
             var separator = fields["redirect_uri"].Contains('?', StringComparison.Ordinal) ? '&' : '?';
             return Results.Redirect($"{fields["redirect_uri"]}{separator}code={Uri.EscapeDataString(code)}&state={Uri.EscapeDataString(fields["state"])}");
+        });
+        // The dev issuer keeps no session of its own (its page asks every time), so logging out only sends the browser back.
+        issuer.MapGet("/logout", (HttpRequest request) =>
+        {
+            var back = request.Query["post_logout_redirect_uri"].ToString();
+            if (back.Length == 0)
+            {
+                return Results.Content(Page("Signed out", "<p>You are signed out of the dev issuer.</p>"), "text/html");
+            }
+            if (!IsLoopbackRedirect(back))
+            {
+                return Results.Content(Page("Sign-out request refused", "<p role=\"alert\">post_logout_redirect_uri must be an http(s) address on this machine</p>"),
+                    "text/html", statusCode: 400);
+            }
+            var state = request.Query["state"].ToString();
+            return Results.Redirect(state.Length == 0
+                ? back
+                : $"{back}{(back.Contains('?', StringComparison.Ordinal) ? '&' : '?')}state={Uri.EscapeDataString(state)}");
         });
         return issuer;
     }
 
+    private static bool IsLoopbackRedirect(string uri) =>
+        Uri.TryCreate(uri, UriKind.Absolute, out var redirect) && redirect.IsLoopback && redirect.Scheme is ("http" or "https");
+
     private static string? Refusal(Dictionary<string, string> request) =>
         request["response_type"] != "code" ? "response_type must be code"
         : request["client_id"].Length == 0 ? "client_id is required"
-        : !Uri.TryCreate(request["redirect_uri"], UriKind.Absolute, out var redirect) || !redirect.IsLoopback || redirect.Scheme is not ("http" or "https")
-            ? "redirect_uri must be an http(s) address on this machine"
+        : !IsLoopbackRedirect(request["redirect_uri"]) ? "redirect_uri must be an http(s) address on this machine"
         : request["code_challenge"].Length < 43 || request["code_challenge_method"] != "S256"
             ? "PKCE is required: send code_challenge with code_challenge_method=S256"
         : null;

@@ -52,9 +52,11 @@ internal static class DevIssuerApi
                 ["jwks_uri"] = authority + ".well-known/jwks.json",
                 ["token_endpoint"] = authority + "oauth/token",
                 ["authorization_endpoint"] = authority + "authorize",
+                ["end_session_endpoint"] = authority + "logout",
                 ["code_challenge_methods_supported"] = new JsonArray("S256"),
                 ["scopes_supported"] = new JsonArray("openid", "profile"),
                 ["response_types_supported"] = new JsonArray("code"),
+                ["response_modes_supported"] = new JsonArray("query"),
                 ["subject_types_supported"] = new JsonArray("public"),
                 ["id_token_signing_alg_values_supported"] = new JsonArray("RS256"),
                 ["grant_types_supported"] = new JsonArray("authorization_code", "client_credentials"),
@@ -159,7 +161,7 @@ internal static class DevIssuerApi
     /// <summary>The code flow's second leg: a code and its PKCE verifier for an access token and an ID token.</summary>
     private static IResult ExchangeCode(DevSigningKey key, AeroGridAuthOptions auth, DevIssuerOptions options, AuthorizationCodes codes, Dictionary<string, string> form)
     {
-        var (user, refusal) = codes.Redeem(
+        var (user, nonce, refusal) = codes.Redeem(
             form.GetValueOrDefault("code", ""), form.GetValueOrDefault("client_id", ""),
             form.GetValueOrDefault("redirect_uri", ""), form.GetValueOrDefault("code_verifier", ""));
         if (user is null)
@@ -168,7 +170,7 @@ internal static class DevIssuerApi
         }
         var claims = new Dictionary<string, string> { ["tenant"] = user.Tenant, ["subject"] = user.Subject, ["permissions"] = user.Permissions };
         var (access, _) = Mint(key, auth, claims, options.SignInTokenLifetime);
-        var (identity, _) = Mint(key, auth, new Dictionary<string, string>(claims) { ["audience"] = form["client_id"] }, options.SignInTokenLifetime);
+        var (identity, _) = Mint(key, auth, new Dictionary<string, string>(claims) { ["audience"] = form["client_id"] }, options.SignInTokenLifetime, nonce);
         return Results.Json(new JsonObject
         {
             ["access_token"] = access,
@@ -179,8 +181,12 @@ internal static class DevIssuerApi
         });
     }
 
-    /// <summary>A signed access token with Auth0's shape: iss, sub, aud, iat, nbf, exp, jti, tenant claim, permissions.</summary>
-    private static (string? Token, string? Error) Mint(DevSigningKey key, AeroGridAuthOptions auth, IReadOnlyDictionary<string, string> request, TimeSpan lifetime)
+    /// <summary>
+    /// A signed token with Auth0's shape: iss, sub, aud, iat, nbf, exp, jti, tenant claim, permissions; an ID token also
+    /// carries the nonce its sign-in was started with.
+    /// </summary>
+    private static (string? Token, string? Error) Mint(
+        DevSigningKey key, AeroGridAuthOptions auth, IReadOnlyDictionary<string, string> request, TimeSpan lifetime, string nonce = "")
     {
         var tenant = request.GetValueOrDefault("tenant");
         if (tenant is not null && NameValidation.Dns1123LabelErrors(tenant, "tenant").FirstOrDefault() is { } invalid)
@@ -206,6 +212,10 @@ internal static class DevIssuerApi
         if (tenant is not null)
         {
             claims[auth.TenantClaim] = tenant;
+        }
+        if (nonce.Length > 0)
+        {
+            claims["nonce"] = nonce;
         }
         var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {

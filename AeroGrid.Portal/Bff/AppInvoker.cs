@@ -40,7 +40,7 @@ internal sealed class AppInvoker(IHttpClientFactory clients)
             return BffResults.Status(400, "BadRequest", refusal);
         }
         using var message = new HttpRequestMessage(new HttpMethod(request.Method), $"apps/{session.Tenant}/{app}{request.Path}");
-        message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", session.SignedIn.AccessToken);
+        message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", session.AccessToken);
         if (request.Body is { Length: > 0 } body)
         {
             message.Content = new StringContent(body, Encoding.UTF8);

@@ -25,7 +25,7 @@ internal static class BffEndpoints
     public static WebApplication MapBff(this WebApplication app)
     {
         var bff = app.MapGroup("/bff").AddEndpointFilter<BffFilter>();
-        bff.MapGet("/me", (HttpContext http) => Me(BffFilter.SessionOf(http).SignedIn.Person));
+        bff.MapGet("/me", (HttpContext http) => Me(BffFilter.SessionOf(http).Person));
         bff.MapPost("/signout", SignInEndpoints.SignOutAsync);
         bff.MapGet("/templates", (TemplateCatalog templates) => BffResults.Json(templates.All));
 

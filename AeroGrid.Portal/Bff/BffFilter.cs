@@ -2,6 +2,11 @@ using System.Text.Json;
 using AeroGrid.Api.Client;
 using AeroGrid.Api.Meta;
 using AeroGrid.Portal.Sessions;
+using AeroGrid.ServiceDefaults.Authentication;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
 namespace AeroGrid.Portal.Bff;
 
@@ -9,7 +14,11 @@ namespace AeroGrid.Portal.Bff;
 /// In front of every <c>/bff</c> route: a live session is required, a request that changes something must carry the
 /// CSRF header, and the API's refusals reach the browser as the API's own <see cref="Status"/>.
 /// </summary>
-internal sealed class BffFilter(SessionStore sessions) : IEndpointFilter
+/// <remarks>
+/// Without a session the answer is 401, never the OpenID Connect handler's redirect to the issuer: these are the front
+/// end's fetch calls, and it sends the person to <c>/signin</c> itself.
+/// </remarks>
+internal sealed class BffFilter(IOptions<AeroGridAuthOptions> auth) : IEndpointFilter
 {
     /// <summary>
     /// A header a page of another site cannot send without a CORS preflight, which the Portal never allows; the
@@ -22,10 +31,12 @@ internal sealed class BffFilter(SessionStore sessions) : IEndpointFilter
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        if (sessions.Find(http.Request.Cookies[SessionStore.CookieName]) is not { } session)
+        var signedIn = await http.AuthenticateAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        if (!signedIn.Succeeded || signedIn.Properties.GetTokenValue(OpenIdConnectParameterNames.AccessToken) is not { } accessToken)
         {
             return BffResults.Status(401, "Unauthorized", "You are not signed in, or your session has ended. Sign in again.");
         }
+        var session = new Session(accessToken, CallerIdentity.From(signedIn.Principal, auth.Value.TenantClaim));
         if (!HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method) && http.Request.Headers[CsrfHeader] != "1")
         {
             return BffResults.Status(400, "BadRequest", $"A request that changes something must send the header {CsrfHeader}: 1.");

@@ -12,5 +12,5 @@ internal sealed class PersonApi(IHttpClientFactory clients)
     public const string HttpClientName = "api";
 
     public ApiClient For(Session session) =>
-        new(clients.CreateClient(HttpClientName), _ => ValueTask.FromResult<string?>(session.SignedIn.AccessToken));
+        new(clients.CreateClient(HttpClientName), _ => ValueTask.FromResult<string?>(session.AccessToken));
 }

@@ -17,14 +17,26 @@ public sealed class PortalServerFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         await ControlPlane.InitializeAsync();
-        _portal = ServiceProcess.Start("AeroGrid.Portal",
+        _portal = await StartPortalAsync(Url, ControlPlane.Issuer);
+    }
+
+    /// <summary>
+    /// A Portal of its own for a test that needs other settings than the shared one: another issuer, or
+    /// <paramref name="settings"/> such as <c>--Portal:MaxSessionLifetime</c>.
+    /// </summary>
+    internal async Task<ServiceProcess> StartPortalAsync(Uri url, Uri issuer, params string[] settings)
+    {
+        var portal = ServiceProcess.Start("AeroGrid.Portal",
         [
-            "--urls", Url.ToString(),
-            "--Auth:Authority", ControlPlane.Issuer.ToString(),
+            "--urls", url.ToString(),
+            "--Auth:Authority", issuer.ToString(),
             "--Portal:ApiServer", ControlPlane.Url.ToString(),
             "--Portal:Gateway", $"http://127.0.0.1:{ServiceProcess.FreePort()}",
+            .. settings,
         ]);
-        await _portal.WaitHealthyAsync(new Uri(Url, "/health"));
+        // Tests start Portals while other classes run theirs and a browser: give a loaded machine time.
+        await portal.WaitHealthyAsync(new Uri(url, "/health"), TimeSpan.FromSeconds(60));
+        return portal;
     }
 
     /// <summary>A browser-like client (cookies, no automatic redirects) signed in as <paramref name="user"/> on the dev issuer's page.</summary>

@@ -23,7 +23,9 @@ public sealed class PortalServerTests(PortalServerFixture portal) : IClassFixtur
 
         var cookie = browser.Cookies.GetAllCookies().Single(c => c.Name == "aerogrid.session");
         Assert.True(cookie.HttpOnly);
-        Assert.DoesNotContain('.', cookie.Value); // A random id, not a JWT.
+        Assert.DoesNotContain('.', cookie.Value); // An encrypted reference to the session on the server, not a JWT.
+        Assert.InRange(cookie.Expires.ToUniversalTime(), DateTime.UtcNow, DateTime.UtcNow.AddHours(8)); // At most a working day.
+        Assert.DoesNotContain(browser.Cookies.GetAllCookies(), c => c.Value.StartsWith("eyJ", StringComparison.Ordinal));
         var (status, me) = await browser.GetAsync("/bff/me");
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("dev@acme", me.Str("subject"));
@@ -55,8 +57,82 @@ public sealed class PortalServerTests(PortalServerFixture portal) : IClassFixtur
         using var attacker = PortalBrowser.Anonymous(portal.Url);
         using var response = await attacker.Http.GetAsync(callback);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("<h1>Sign-in expired</h1>", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.DoesNotContain(attacker.Cookies.GetAllCookies(), c => c.Name == "aerogrid.session");
         Assert.Equal(HttpStatusCode.Unauthorized, (await attacker.GetAsync("/bff/me")).Status);
+    }
+
+    [Fact]
+    public async Task A_sign_in_the_issuer_refuses_ends_on_a_page_that_says_so_and_starts_no_session()
+    {
+        using var browser = PortalBrowser.Anonymous(portal.Url);
+        var authorize = await browser.StartSignInAsync("/");
+        var state = System.Web.HttpUtility.ParseQueryString(authorize.Query)["state"];
+
+        // What the issuer answers when the person declines (RFC 6749, section 4.1.2.1).
+        using var response = await browser.Http.GetAsync(
+            $"/signin-callback?error=access_denied&error_description={Uri.EscapeDataString("The person declined.")}&state={Uri.EscapeDataString(state!)}");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType!.MediaType);
+        var page = await response.Content.ReadAsStringAsync();
+        Assert.Contains("<h1>Sign-in refused</h1>", page, StringComparison.Ordinal);
+        Assert.Contains("The person declined.", page, StringComparison.Ordinal);
+        Assert.DoesNotContain(browser.Cookies.GetAllCookies(), c => c.Name == "aerogrid.session");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await browser.GetAsync("/bff/me")).Status);
+    }
+
+    [Fact]
+    public async Task An_access_token_for_another_audience_signs_nobody_in()
+    {
+        // The dev issuer mints access tokens for https://api.aerogrid.io only; this Portal expects another API.
+        var url = new Uri($"http://127.0.0.1:{ServiceProcess.FreePort()}");
+        await using var elsewhere = await portal.StartPortalAsync(url, portal.ControlPlane.Issuer, "--Auth:Audience", "https://elsewhere.example");
+        using var browser = PortalBrowser.Anonymous(url);
+        var authorize = await browser.StartSignInAsync("/");
+        Assert.Equal("https://elsewhere.example", System.Web.HttpUtility.ParseQueryString(authorize.Query)["audience"]);
+        var callback = await PortalBrowser.ChooseUserAsync(browser.Http, authorize, "dev@acme");
+
+        using var response = await browser.Http.GetAsync(callback);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        var page = await response.Content.ReadAsStringAsync();
+        Assert.Contains("<h1>Sign-in failed</h1>", page, StringComparison.Ordinal);
+        Assert.Contains("access token is not valid (SecurityTokenInvalidAudienceException)", page, StringComparison.Ordinal);
+        Assert.DoesNotContain(browser.Cookies.GetAllCookies(), c => c.Name == "aerogrid.session");
+    }
+
+    [Fact]
+    public async Task When_the_issuer_cannot_be_reached_signing_in_says_so_and_the_api_still_answers_401()
+    {
+        var url = new Uri($"http://127.0.0.1:{ServiceProcess.FreePort()}");
+        var nobody = new Uri($"http://127.0.0.1:{ServiceProcess.FreePort()}/dev-issuer/");
+        await using var stranded = await portal.StartPortalAsync(url, nobody);
+        using var browser = PortalBrowser.Anonymous(url);
+
+        using var signIn = await browser.Http.GetAsync("/signin?returnUrl=/");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, signIn.StatusCode);
+        Assert.Contains("The sign-in service cannot be reached right now.", await signIn.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // A fetch of the front end gets 401, never a redirect to the issuer.
+        var (status, body) = await browser.GetAsync("/bff/apps");
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        Assert.Equal("Unauthorized", body.Str("reason"));
+    }
+
+    [Fact]
+    public async Task A_session_ends_on_the_server_at_the_portals_longest_session_lifetime()
+    {
+        var url = new Uri($"http://127.0.0.1:{ServiceProcess.FreePort()}");
+        await using var shortLived = await portal.StartPortalAsync(url, portal.ControlPlane.Issuer, "--Portal:MaxSessionLifetime", "00:00:03");
+        using var browser = await PortalBrowser.SignInAsync(url, "dev@acme");
+        var id = browser.Cookies.GetAllCookies().Single(c => c.Name == "aerogrid.session").Value;
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/bff/me")).Status);
+
+        // A copy of the cookie that the browser would keep longer (no expiry of its own) is refused too.
+        using var replay = PortalBrowser.Anonymous(url);
+        replay.Cookies.Add(url, new Cookie("aerogrid.session", id));
+        await Eventually.TrueAsync(async () => (await replay.GetAsync("/bff/me")).Status == HttpStatusCode.Unauthorized,
+            TimeSpan.FromSeconds(10), () => "the session to end");
     }
 
     [Fact]
@@ -228,7 +304,16 @@ public sealed class PortalServerTests(PortalServerFixture portal) : IClassFixtur
 
         var (status, body) = await browser.SendAsync(HttpMethod.Post, "/bff/signout");
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Equal("/", body.Str("redirect"));
+
+        // The issuer's own session ends too (its end_session endpoint), and it sends the browser back to the Portal.
+        var logout = new Uri(body.Str("redirect")!);
+        Assert.Equal(new Uri(portal.ControlPlane.Issuer, "logout").ToString(), logout.GetLeftPart(UriPartial.Path));
+        var query = System.Web.HttpUtility.ParseQueryString(logout.Query);
+        Assert.Equal("aerogrid-portal", query["client_id"]);
+        Assert.NotNull(query["id_token_hint"]);
+        using var back = await browser.Http.GetAsync(logout);
+        Assert.Equal(HttpStatusCode.Redirect, back.StatusCode);
+        Assert.Equal(new Uri(portal.Url, "/"), back.Headers.Location);
 
         // Even a copy of the old cookie no longer works.
         using var replay = PortalBrowser.Anonymous(portal.Url);

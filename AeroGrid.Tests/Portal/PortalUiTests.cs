@@ -261,6 +261,21 @@ public sealed class PortalUiTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task Signing_out_ends_the_session_at_the_issuer_too_and_lands_on_the_signed_out_page()
+    {
+        await using var dev = await platform.SignInAsync("dev@demo");
+        var issuerLogout = dev.Page.WaitForRequestAsync(new Regex("/dev-issuer/logout\\?"));
+
+        await dev["signout"].ClickAsync();
+
+        await issuerLogout;
+        await Assertions.Expect(dev.Page).ToHaveURLAsync(platform.Portal.ToString());
+        await Expect(dev["signin"]).ToBeVisibleAsync();
+        Assert.Equal((int)HttpStatusCode.Unauthorized, (await dev.Context.APIRequest.GetAsync("/bff/me")).Status);
+        dev.AssertNoScriptProblems();
+    }
+
+    [Fact]
     public async Task A_person_never_sees_the_apps_of_another_tenant()
     {
         await using var other = await platform.SignInAsync("dev@other");

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using AeroGrid.Tests.Infrastructure;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 namespace AeroGrid.Tests.ControlPlane.DevIssuer;
@@ -31,10 +32,14 @@ public sealed class AuthorizationCodeFlowTests(ControlPlaneFixture server) : ICl
         ["scope"] = "openid profile",
     };
 
-    private async Task<string> SignInAsync(string user, string challenge)
+    private async Task<string> SignInAsync(string user, string challenge, string? nonce = null)
     {
         var form = AuthorizeRequest(challenge);
         form["user"] = user;
+        if (nonce is not null)
+        {
+            form["nonce"] = nonce;
+        }
         using var response = await Browser.PostAsync(new Uri(server.Issuer, "authorize"), new FormUrlEncodedContent(form));
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         var location = response.Headers.Location!.ToString();
@@ -91,6 +96,39 @@ public sealed class AuthorizationCodeFlowTests(ControlPlaneFixture server) : ICl
         var (again, reused) = await ExchangeAsync(code, verifier);
         Assert.Equal(HttpStatusCode.BadRequest, again);
         Assert.Equal("invalid_grant", reused["error"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task The_nonce_a_sign_in_started_with_comes_back_in_the_id_token_only()
+    {
+        var (verifier, challenge) = Pkce();
+        var code = await SignInAsync("dev@acme", challenge, nonce: "n-456");
+
+        var (status, tokens) = await ExchangeAsync(code, verifier);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var identity = new JsonWebToken(tokens["id_token"]!.GetValue<string>());
+        Assert.Equal("n-456", identity.GetPayloadValue<string>("nonce"));
+        Assert.Equal("aerogrid-portal", Assert.Single(identity.Audiences));
+        Assert.False(new JsonWebToken(tokens["access_token"]!.GetValue<string>()).TryGetPayloadValue<string>("nonce", out _));
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:7400/", HttpStatusCode.Redirect)]
+    [InlineData("https://evil.example/", HttpStatusCode.BadRequest)]
+    public async Task Logout_sends_the_browser_back_only_to_an_address_on_this_machine(string back, HttpStatusCode expected)
+    {
+        var discovery = await Browser.GetFromJsonAsync<JsonObject>(new Uri(server.Issuer, ".well-known/openid-configuration"));
+        var endSession = discovery!["end_session_endpoint"]!.GetValue<string>();
+        Assert.Equal(new Uri(server.Issuer, "logout").ToString(), endSession);
+
+        using var response = await Browser.GetAsync($"{endSession}?client_id=aerogrid-portal&post_logout_redirect_uri={Uri.EscapeDataString(back)}");
+
+        Assert.Equal(expected, response.StatusCode);
+        if (expected == HttpStatusCode.Redirect)
+        {
+            Assert.Equal(back, response.Headers.Location!.ToString());
+        }
     }
 
     [Fact]
