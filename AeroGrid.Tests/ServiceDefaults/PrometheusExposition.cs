@@ -8,11 +8,6 @@ namespace AeroGrid.Tests.ServiceDefaults;
 /// A strict reader of the Prometheus text exposition format 0.0.4, written from the format's description
 /// to check what <c>/metrics</c> serves: every line must parse, and the families must be well formed.
 /// </summary>
-/// <remarks>
-/// A repeated series is let through: the test process hosts many apps, and each app's meter provider listens to every
-/// meter of a name process-wide, so it also reports the other apps' Kestrel meters under the same names and labels.
-/// A service's own process has one host.
-/// </remarks>
 internal static partial class PrometheusExposition
 {
     private static readonly HashSet<string> Types = ["counter", "gauge", "histogram", "summary", "untyped"];
@@ -36,6 +31,7 @@ internal static partial class PrometheusExposition
         var samples = new List<PrometheusSample>();
         var types = new Dictionary<string, string>(StringComparer.Ordinal);
         var finishedFamilies = new HashSet<string>(StringComparer.Ordinal);
+        var series = new HashSet<string>(StringComparer.Ordinal);
         string? family = null;
 
         void Enter(string name, int lineNumber)
@@ -80,6 +76,8 @@ internal static partial class PrometheusExposition
             var sampleName = match.Groups["name"].Value;
             Enter(FamilyOf(sampleName, types), index);
             var labels = ParseLabels(match.Groups["labels"].Value, index);
+            Assert.True(series.Add(sampleName + "{" + string.Join(",", labels.OrderBy(l => l.Key).Select(l => $"{l.Key}={l.Value}")) + "}"),
+                $"line {index}: duplicate series: {line}");
             samples.Add(new PrometheusSample(sampleName, labels, ParseValue(match.Groups["value"].Value, index)));
         }
         return samples;

@@ -2,6 +2,7 @@ using AeroGrid.Tests.Infrastructure;
 
 namespace AeroGrid.Tests.ServiceDefaults;
 
+[Collection(InProcessHostsGroup.Name)]
 public sealed class PrometheusMetricsTests(PrometheusMetricsApp service) : IClassFixture<PrometheusMetricsApp>
 {
     private const string Duration = "http_server_request_duration_seconds";

@@ -3,6 +3,7 @@ using AeroGrid.Tests.Infrastructure;
 namespace AeroGrid.Tests.ServiceDefaults;
 
 /// <summary>What <c>/metrics</c> serves, read by the program it is for: a real Prometheus scraping the service.</summary>
+[Collection(InProcessHostsGroup.Name)]
 public sealed class PrometheusScrapeTests(ScrapedServiceApp service) : IClassFixture<ScrapedServiceApp>
 {
     // The first scrape lands some seconds after Prometheus starts; a second one picks up what the first caused.
