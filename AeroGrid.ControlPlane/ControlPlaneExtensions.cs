@@ -28,7 +28,12 @@ internal static class ControlPlaneExtensions
         return builder;
     }
 
-    /// <summary>Adds the HTTPS port for kubectl next to the HTTP addresses in <c>urls</c>.</summary>
+    /// <summary>Adds the HTTPS address for kubectl to the HTTP addresses in <c>urls</c>.</summary>
+    /// <remarks>
+    /// Every address goes through the one <c>urls</c> setting, the HTTPS one served with the control plane's own
+    /// certificate as Kestrel's HTTPS default. Listening in code as well would make Kestrel drop <c>urls</c>, and warn
+    /// that it did, at every start.
+    /// </remarks>
     private static void ListenWithHttps(this WebApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(ControlPlaneOptions.SectionName).Get<ControlPlaneOptions>() ?? new();
@@ -36,17 +41,10 @@ internal static class ControlPlaneExtensions
         {
             return;
         }
-        // Listening explicitly replaces the urls setting, so the HTTP addresses are listed here too.
-        var urls = (builder.Configuration["urls"] ?? "http://127.0.0.1:7440").Split(';', StringSplitOptions.RemoveEmptyEntries);
+        var urls = (builder.Configuration[WebHostDefaults.ServerUrlsKey] ?? "http://127.0.0.1:7440").Split(';', StringSplitOptions.RemoveEmptyEntries);
         var certificate = ServingCertificate.LoadOrCreate(options.DataDirectory);
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            foreach (var url in urls.Select(u => new Uri(u)))
-            {
-                kestrel.Listen(System.Net.IPAddress.Parse(url.Host == "localhost" ? "127.0.0.1" : url.Host), url.Port);
-            }
-            kestrel.Listen(System.Net.IPAddress.Loopback, options.HttpsPort, listen => listen.UseHttps(certificate));
-        });
+        builder.WebHost.UseUrls([.. urls, $"https://127.0.0.1:{options.HttpsPort.ToString(System.Globalization.CultureInfo.InvariantCulture)}"]);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate));
     }
 
     public static WebApplication MapControlPlane(this WebApplication app)

@@ -7,6 +7,7 @@ using AeroGrid.Gateway.Routing;
 using AeroGrid.Gateway.Watch;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Transforms.Builder;
 
@@ -27,8 +28,15 @@ internal static class GatewayExtensions
             .Validate(o => o.TokenEndpoint is not null, $"{GatewayOptions.SectionName}:{nameof(GatewayOptions.TokenEndpoint)} is required.")
             .ValidateOnStart();
 
-        // Watching Apps: the typed client with the gateway's own token, one informer over all namespaces.
-        services.AddHttpClient(ApiServerClient.HttpClientName);
+        // Watching Apps: the typed client with the gateway's own token, one informer over all namespaces. Its calls are a
+        // token request, lists, and watches whose headers come at once, so the standard resilience handler fits (see
+        // AddServiceDefaults): its timeouts end with the headers, and no POST is sent twice.
+        var resilienceSettings = builder.Configuration.GetSection(GatewayOptions.SectionName).GetSection(ApiServerClient.ResilienceSection);
+        services.AddHttpClient(ApiServerClient.HttpClientName).AddStandardResilienceHandler(resilience =>
+        {
+            resilienceSettings.Bind(resilience);
+            resilience.Retry.DisableForUnsafeHttpMethods();
+        });
         services.TryAddSingleton(ApiServerClient.Create);
         services.TryAddSingleton(provider => new Informer<App>(
             provider.GetRequiredService<ApiClient>().Apps, new InformerOptions(), provider.GetRequiredService<ILogger<Informer<App>>>()));

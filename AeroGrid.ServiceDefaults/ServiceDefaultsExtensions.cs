@@ -1,61 +1,65 @@
-using System.Diagnostics;
 using AeroGrid.ServiceDefaults.Lifetime;
-using AeroGrid.ServiceDefaults.Metrics;
-using AeroGrid.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
-using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>The one call every AeroGrid service makes: health, telemetry, and exiting with the process that started it.</summary>
+/// <summary>
+/// The one call every AeroGrid service makes, in the shape of Aspire's service-defaults template: OpenTelemetry,
+/// health, service discovery, and exiting with the process that started it.
+/// </summary>
 public static class ServiceDefaultsExtensions
 {
+    private const string HealthPath = "/health";
+    private const string AlivePath = "/alive";
+    private const string MetricsPath = "/metrics";
     private const string LiveTag = "live";
 
-    private static readonly string[] TraceSources = ["Microsoft.AspNetCore", "System.Net.Http", "AeroGrid.*"];
-
-    private static readonly string[] Meters =
-    [
-        "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http", "System.Runtime", "AeroGrid.*",
-    ];
-
     /// <summary>
-    /// Health checks and OpenTelemetry. Traces follow W3C <c>traceparent</c> in and out (ASP.NET Core and
-    /// <see cref="System.Net.Http.HttpClient"/>); metrics are always scrapeable at <c>/metrics</c>. When
-    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, traces, metrics and logs are also exported over OTLP, configured
-    /// by the standard <c>OTEL_*</c> settings. The service name is <c>OTEL_SERVICE_NAME</c>, else the application name.
+    /// Health checks, OpenTelemetry and service discovery. Traces follow W3C <c>traceparent</c> in and out (ASP.NET Core
+    /// and <see cref="System.Net.Http.HttpClient"/>); metrics are always scrapeable at <c>/metrics</c>. When
+    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (Aspire sets it for every service), traces, metrics and logs are also
+    /// exported over OTLP, configured by the standard <c>OTEL_*</c> settings. The service name is
+    /// <c>OTEL_SERVICE_NAME</c>, else the application name.
     /// </summary>
+    /// <remarks>
+    /// Every <see cref="System.Net.Http.HttpClient"/> from the factory resolves service names, as in Aspire's template;
+    /// unlike the template, none gets the standard resilience handler by default. AeroGrid's clients hold watches,
+    /// followed logs and server-sent events open for minutes, relay a person's requests (POSTs included) to the API and
+    /// to user apps, and the informer already backs off on its own: a 10 s attempt timeout, a 30 s total timeout and
+    /// retries underneath would cut streams whose headers wait for the first line, answer a slow user app with a
+    /// timeout of ours, and repeat requests that are not ours to repeat. A client whose calls are short or open a stream
+    /// at once opts in where it is registered (the gateway's API client,
+    /// <c>AeroGrid.Gateway/GatewayExtensions.cs</c>), with retries for safe methods only.
+    /// </remarks>
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
     {
-        builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
-        builder.Services.AddHostedService<ParentProcessWatcher>();
         builder.AddOpenTelemetry();
+        builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
+        builder.Services.AddServiceDiscovery();
+        builder.Services.ConfigureHttpClientDefaults(http => http.AddServiceDiscovery());
+        builder.Services.AddHostedService<ParentProcessWatcher>();
         return builder;
     }
 
     /// <summary>
     /// <c>/health</c>: ready for traffic (every check). <c>/alive</c>: the process runs (live checks only).
-    /// <c>/metrics</c>: Prometheus text format. All three answer without a token and are left out of traces.
+    /// <c>/metrics</c>: the Prometheus scrape. All three answer without a token and are left out of traces.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
-        app.MapHealthChecks("/health").AsInfrastructureEndpoint();
-        app.MapHealthChecks("/alive", new HealthCheckOptions { Predicate = check => check.Tags.Contains(LiveTag) })
-            .AsInfrastructureEndpoint();
-        app.MapGet("/metrics", app.Services.GetRequiredService<PrometheusScrapeEndpoint>().HandleAsync)
-            .AsInfrastructureEndpoint();
+        app.MapHealthChecks(HealthPath).AllowAnonymous();
+        app.MapHealthChecks(AlivePath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(LiveTag) }).AllowAnonymous();
+        app.MapPrometheusScrapingEndpoint(MetricsPath).AllowAnonymous();
         return app;
     }
 
@@ -63,68 +67,36 @@ public static class ServiceDefaultsExtensions
     {
         var configuration = builder.Configuration;
         var serviceName = configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } name ? name : builder.Environment.ApplicationName;
-        // One instance id for the three signals, so a backend can tell they come from the same process.
+        // Each signal builds its own resource: one instance id for the three lets a backend tell they come from one process.
         var instanceId = Guid.NewGuid().ToString();
-        var exportOtlp = !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
 
-        void DescribeService(ResourceBuilder resource) => resource.AddService(serviceName, serviceInstanceId: instanceId);
-
-        // Sdk.Create*Builder() gives each provider a private container whose IConfiguration reads environment
-        // variables only; handing it the host's configuration lets appsettings, command line and tests set OTEL_*.
-        void UseHostConfiguration(IServiceCollection services) => services.AddSingleton<IConfiguration>(configuration);
-
-        builder.Services.TryAddSingleton<PrometheusScrapeEndpoint>();
-        builder.Services.TryAddSingleton(_ =>
+        builder.Logging.AddOpenTelemetry(logging =>
         {
-            var tracing = Sdk.CreateTracerProviderBuilder()
-                .ConfigureServices(UseHostConfiguration)
-                .ConfigureResource(DescribeService)
-                .AddSource(TraceSources);
-            return (exportOtlp ? tracing.AddOtlpExporter() : tracing).Build();
+            logging.IncludeFormattedMessage = true;
+            logging.IncludeScopes = true;
         });
-        builder.Services.TryAddSingleton(services =>
-        {
-            var metrics = Sdk.CreateMeterProviderBuilder()
-                .ConfigureServices(UseHostConfiguration)
-                .ConfigureResource(DescribeService)
-                .AddMeter(Meters)
-                .AddReader(services.GetRequiredService<PrometheusScrapeEndpoint>().Reader);
-            return (exportOtlp ? metrics.AddOtlpExporter() : metrics).Build();
-        });
-        builder.Services.AddHostedService<TelemetryStartup>();
 
-        if (exportOtlp)
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(serviceName, serviceInstanceId: instanceId))
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddMeter("AeroGrid.*")
+                .AddPrometheusExporter())
+            .WithTracing(tracing => tracing
+                .AddSource("AeroGrid.*")
+                // Probes and scrapes come from infrastructure every few seconds: they carry no token, and their spans
+                // would bury the traces worth reading.
+                .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = http => !IsInfrastructure(http.Request.Path))
+                .AddHttpClientInstrumentation());
+
+        if (!string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
-            builder.Logging.AddOpenTelemetry(logging =>
-            {
-                logging.IncludeFormattedMessage = true;
-                logging.IncludeScopes = true;
-                var resource = ResourceBuilder.CreateDefault();
-                DescribeService(resource);
-                logging.SetResourceBuilder(resource);
-                logging.AddOtlpExporter();
-            });
+            telemetry.UseOtlpExporter();
         }
     }
 
-    // Probes and scrapes come from infrastructure every few seconds: they carry no token, and their spans would
-    // bury the traces worth reading. Clearing the sampled flag before the handler runs keeps the span from export.
-    private static void AsInfrastructureEndpoint(this IEndpointConventionBuilder endpoint)
-    {
-        endpoint.AllowAnonymous();
-        endpoint.Add(route =>
-        {
-            var handler = route.RequestDelegate
-                ?? throw new InvalidOperationException($"{route.DisplayName} has no request delegate to wrap");
-            route.RequestDelegate = context =>
-            {
-                if (context.Features.Get<IHttpActivityFeature>()?.Activity is { } activity)
-                {
-                    activity.IsAllDataRequested = false;
-                    activity.ActivityTraceFlags &= ~ActivityTraceFlags.Recorded;
-                }
-                return handler(context);
-            };
-        });
-    }
+    private static bool IsInfrastructure(PathString path) =>
+        path.StartsWithSegments(HealthPath) || path.StartsWithSegments(AlivePath) || path.StartsWithSegments(MetricsPath);
 }

@@ -25,7 +25,8 @@ internal static class AppRoutes
     /// </summary>
     /// <remarks>
     /// Round robin: the processes of one revision are alike, so spreading evenly is all that is needed, and it is predictable.
-    /// No session affinity: YARP's HashCookie policy would load System.IO.Hashing, which this machine lacks (see the csproj).
+    /// No session affinity: the processes are interchangeable replicas, as behind a Kubernetes Service without sessionAffinity,
+    /// which is what the Istio ingress this stands in for routes to.
     /// </remarks>
     public static ClusterConfig Cluster(AppTarget target, IReadOnlyList<string> endpoints) => new()
     {

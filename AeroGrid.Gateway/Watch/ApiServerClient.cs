@@ -14,6 +14,9 @@ internal static class ApiServerClient
     public const string HttpClientName = "api-server";
     public const string Subject = "aerogrid-gateway";
 
+    /// <summary>The client's standard resilience options under <c>Gateway:</c>, e.g. <c>Gateway:ApiServerResilience:AttemptTimeout:Timeout</c>.</summary>
+    public const string ResilienceSection = "ApiServerResilience";
+
     public static ApiClient Create(IServiceProvider services)
     {
         var options = services.GetRequiredService<IOptions<GatewayOptions>>().Value;

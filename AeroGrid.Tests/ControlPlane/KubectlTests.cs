@@ -34,6 +34,16 @@ public sealed class KubectlTests(ControlPlaneFixture server) : IClassFixture<Con
     }
 
     [Fact]
+    public void The_control_plane_starts_on_its_HTTP_and_HTTPS_addresses_without_warnings()
+    {
+        var startup = server.Process.StartupOutput;
+
+        Assert.Empty(ConsoleLog.Problems(startup));
+        Assert.Contains($"Now listening on: {server.Url.ToString().TrimEnd('/')}", startup, StringComparison.Ordinal);
+        Assert.Contains("Now listening on: https://127.0.0.1:", startup, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Kubectl_applies_gets_and_deletes_apps()
     {
         var (applied, applyOutput) = await KubectlAsync("apply", "-f", await ManifestAsync("from-kubectl", "print(1)"));

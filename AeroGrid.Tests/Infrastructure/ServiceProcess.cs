@@ -42,6 +42,9 @@ internal sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>What the process printed until <see cref="WaitHealthyAsync"/> last saw it healthy: its start-up.</summary>
+    public string StartupOutput { get; private set; } = "";
+
     /// <summary>Starts <c>dotnet &lt;project&gt;.dll args</c> from the project's own build output.</summary>
     public static ServiceProcess Start(string project, IEnumerable<string> args, IDictionary<string, string>? environment = null)
     {
@@ -82,6 +85,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
             {
                 if ((await http.GetAsync(url)).StatusCode == HttpStatusCode.OK)
                 {
+                    StartupOutput = Output;
                     return;
                 }
             }

@@ -14,6 +14,9 @@ public sealed class AppLifecycleTests(OperatorFixture platform) : IClassFixture<
     private readonly AppSteps _apps = new(platform);
 
     [Fact]
+    public void The_operator_starts_without_warnings() => Assert.Empty(ConsoleLog.Problems(platform.Process.StartupOutput));
+
+    [Fact]
     public async Task An_app_runs_and_a_code_edit_rolls_out_a_new_revision_replacing_the_old_process()
     {
         var created = await platform.Api.Apps.CreateAsync(NewApp("hello", PythonApps.Plain("'v1'")));

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 
 namespace AeroGrid.Tests.ServiceDefaults;
 
+[Collection(InProcessHostsGroup.Name)]
 public sealed class DefaultEndpointsTests(DefaultEndpointsApp service) : IClassFixture<DefaultEndpointsApp>
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;

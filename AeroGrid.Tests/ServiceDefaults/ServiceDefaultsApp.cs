@@ -47,7 +47,13 @@ public abstract class ServiceDefaultsApp : IAsyncLifetime
         MapEndpoints(_app);
         await _app.StartAsync(TestContext.Current.CancellationToken);
 
-        _client = new HttpClient { BaseAddress = _app.BoundAddress(), Timeout = TimeSpan.FromSeconds(30) };
+        // The client stands for a caller in another process. Without a propagator its handler emits no activity, so the
+        // app's HttpClient instrumentation, which listens process-wide, leaves the traceparent a test sets alone.
+        _client = new HttpClient(new SocketsHttpHandler { ActivityHeadersPropagator = null })
+        {
+            BaseAddress = _app.BoundAddress(),
+            Timeout = TimeSpan.FromSeconds(30),
+        };
     }
 
     public virtual async ValueTask DisposeAsync()
