@@ -36,6 +36,9 @@ public sealed class PlatformFixture : IAsyncLifetime
     /// <summary>The dashboard's login address, with the browser token the AppHost made for this run.</summary>
     public Uri DashboardLogin => _dashboardLogin ?? throw new InvalidOperationException("the platform has not started");
 
+    /// <summary>The key of the dashboard's telemetry API (<c>X-API-Key</c>) for this run.</summary>
+    public string DashboardApiKey { get; } = Guid.NewGuid().ToString("N");
+
     /// <summary>Where the platform keeps its state; user apps' processes name it in their command line.</summary>
     public string DataDirectory => _data;
 
@@ -60,6 +63,8 @@ public sealed class PlatformFixture : IAsyncLifetime
                 $"--AeroGrid:DataDirectory={_data}", "--AeroGrid:Tenants=demo,other", $"--AeroGrid:PipFindLinks={wheels}",
                 $"--AeroGrid:ApiPort={_apiPort}", $"--AeroGrid:ApiHttpsPort={ServiceProcess.FreePort()}", $"--AeroGrid:OperatorPort={ServiceProcess.FreePort()}",
                 $"--AeroGrid:GatewayPort={_gatewayPort}", $"--AeroGrid:PortalPort={_portalPort}",
+                // The dashboard's telemetry API answers with this key.
+                $"--AppHost:DashboardApiKey={DashboardApiKey}",
             ],
             TestContext.Current.CancellationToken);
         _app = await builder.BuildAsync(TestContext.Current.CancellationToken);
