@@ -28,6 +28,8 @@ internal sealed partial class GarbageCollector(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // SQLite's async reads complete synchronously: without this the first pass would hold up the host's start.
+        await Task.Yield();
         while (!stoppingToken.IsCancellationRequested)
         {
             using var subscription = hub.Subscribe(resource: null, @namespace: null);
