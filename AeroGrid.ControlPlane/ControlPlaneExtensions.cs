@@ -2,6 +2,7 @@ using AeroGrid.Api.Meta;
 using AeroGrid.Api.Serialization;
 using AeroGrid.ControlPlane;
 using AeroGrid.ControlPlane.Api;
+using AeroGrid.ControlPlane.GarbageCollection;
 using AeroGrid.ControlPlane.Storage;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -13,6 +14,9 @@ internal static class ControlPlaneExtensions
     {
         builder.Services.Configure<ControlPlaneOptions>(builder.Configuration.GetSection(ControlPlaneOptions.SectionName));
         builder.ListenWithHttps();
+        var limit = builder.Configuration.GetSection(ControlPlaneOptions.SectionName).Get<ControlPlaneOptions>()?.MaxRequestBodyBytes
+            ?? new ControlPlaneOptions().MaxRequestBodyBytes;
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = limit);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<WatchHub>();
         builder.Services.AddSingleton<ResourceStore>();
@@ -23,6 +27,7 @@ internal static class ControlPlaneExtensions
         builder.Services.AddHttpClient(nameof(LogProxy), client => client.Timeout = Timeout.InfiniteTimeSpan);
         builder.Services.AddHostedService<TenantSeeder>();
         builder.Services.AddHostedService<CompactionService>();
+        builder.Services.AddHostedService<GarbageCollector>();
         builder.Services.AddAeroGridAuthentication(builder.Configuration, (http, reason) =>
             http.Response.WriteAsJsonAsync(ApiError.Unauthorized(reason).ToStatus(), ApiJson.Options, "application/json"));
         return builder;

@@ -22,6 +22,18 @@ internal sealed class ControlPlaneOptions
     /// <summary>How many watch events are kept for resuming watches; older ones answer 410 Gone.</summary>
     public int HistoryEvents { get; set; } = 10_000;
 
+    /// <summary>How long the snapshot behind a list's continue token stays open without being continued; then 410 Expired.</summary>
+    public TimeSpan ContinueLifetime { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Open list snapshots at most (each holds a SQLite reader); the least recently used closes first.</summary>
+    public int MaxListSnapshots { get; set; } = 64;
+
+    /// <summary>A request body larger than this is refused with 413, as kube-apiserver refuses one over 3 MiB.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 3 * 1024 * 1024;
+
+    /// <summary>How often the garbage collector looks for dependents whose owners are gone, besides after each delete.</summary>
+    public TimeSpan GarbageCollectionInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How often the watch history is compacted.</summary>
     public TimeSpan CompactionInterval { get; set; } = TimeSpan.FromMinutes(1);
 

@@ -74,7 +74,25 @@ public static partial class RequirementsValidation
                 yield return new(field, FieldErrorReasons.Invalid,
                     $"{where}: '{text}' is not a requirement pip understands; write e.g. 'requests' or 'requests>=2.31,<3'");
             }
+            else if (Marker(text) is { } marker && EnvironmentMarker.Error(marker) is { } reason)
+            {
+                yield return new(field, FieldErrorReasons.Invalid,
+                    $"{where}: the environment marker '{marker.Trim()}' is not valid ({reason}); write e.g. 'requests; python_version >= \"3.9\"'");
+            }
         }
+    }
+
+    /// <summary>The marker of a named requirement: after its <c>;</c>, before any <c>--hash</c> options.</summary>
+    private static string? Marker(string text)
+    {
+        var semicolon = text.IndexOf(';', StringComparison.Ordinal);
+        if (semicolon < 0)
+        {
+            return null;
+        }
+        var marker = text[(semicolon + 1)..];
+        var hash = marker.IndexOf(" --hash=", StringComparison.Ordinal);
+        return hash < 0 ? marker : marker[..hash];
     }
 
     private static bool IsDirectReference(string text) =>

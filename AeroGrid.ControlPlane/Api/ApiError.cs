@@ -53,6 +53,10 @@ internal sealed class ApiError(int code, string reason, string message, StatusDe
                 Causes = [.. errors.Select(e => new StatusCause { Reason = e.Reason, Message = e.Message, Field = e.Field })],
             });
 
+    /// <summary>kube-apiserver's words for a body over its limit.</summary>
+    public static ApiError RequestEntityTooLarge(long? limit) =>
+        new(413, "RequestEntityTooLarge", $"Request entity too large: limit is {limit}");
+
     public static ApiError UnsupportedMediaType(string contentType) =>
         new(415, "UnsupportedMediaType",
             $"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json (got \"{contentType}\")");

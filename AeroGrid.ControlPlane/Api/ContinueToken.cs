@@ -3,16 +3,21 @@ using System.Text.Json;
 
 namespace AeroGrid.ControlPlane.Api;
 
-/// <summary>The opaque <c>continue</c> of a paged list: the list's resourceVersion and the last key returned.</summary>
+/// <summary>
+/// The opaque <c>continue</c> of a paged list: the list's resourceVersion, the last key returned and the store's
+/// snapshot that the next pages read, so all pages are one consistent list, as kube-apiserver serves them.
+/// </summary>
 /// <remarks>
-/// Later pages read the current objects after that key, not a snapshot at the first page's version (SQLite keeps no
-/// old versions); all pages report the first page's version, so a watch from it delivers what changed meanwhile.
-/// A token older than the watch history is 410 Expired, as in Kubernetes.
+/// A token whose snapshot closed (unused for its lifetime, or the server restarted), or one older than the watch
+/// history, is 410 Expired, as in Kubernetes: the client starts a new list.
 /// </remarks>
-internal sealed record ContinueToken(long Revision, (string Namespace, string Name) After)
+internal sealed record ContinueToken(long Revision, (string Namespace, string Name) After, string SnapshotId)
 {
     public string Encode() =>
-        Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new[] { Revision.ToString(System.Globalization.CultureInfo.InvariantCulture), After.Namespace, After.Name }));
+        Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new[]
+        {
+            Revision.ToString(System.Globalization.CultureInfo.InvariantCulture), After.Namespace, After.Name, SnapshotId,
+        }));
 
     public static ContinueToken? Parse(string? value)
     {
@@ -23,9 +28,9 @@ internal sealed record ContinueToken(long Revision, (string Namespace, string Na
         try
         {
             var parts = JsonSerializer.Deserialize<string[]>(Base64Url.DecodeFromChars(value));
-            if (parts is [var revision, var @namespace, var name])
+            if (parts is [var revision, var @namespace, var name, var snapshot])
             {
-                return new(long.Parse(revision, System.Globalization.CultureInfo.InvariantCulture), (@namespace, name));
+                return new(long.Parse(revision, System.Globalization.CultureInfo.InvariantCulture), (@namespace, name), snapshot);
             }
         }
         catch (Exception e) when (e is FormatException or JsonException or OverflowException)

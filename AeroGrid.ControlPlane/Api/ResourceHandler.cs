@@ -9,6 +9,7 @@ using AeroGrid.Api.Serialization;
 using AeroGrid.Api.Validation;
 using AeroGrid.ControlPlane.Api.Patching;
 using AeroGrid.ControlPlane.Storage;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
 namespace AeroGrid.ControlPlane.Api;
@@ -39,17 +40,34 @@ internal sealed class ResourceHandler(ResourceStore store, TimeProvider time, IO
         var token = ContinueToken.Parse(query["continue"]);
         if (token is not null && token.Revision < store.CompactedRevision)
         {
-            throw ApiError.Gone("The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.");
+            throw ContinueExpired();
         }
         Func<StoredObject, bool> filter = selector == Selector.Everything ? _ => true : item => selector.Matches(item.ToJson());
-        var result = await store.ListAsync(definition.Plural, @namespace, token?.After, filter, limit, http.RequestAborted);
-        var revision = token?.Revision ?? result.Revision;
+        ListResult result;
         string? next = null;
-        if (result.Remaining > 0)
+        if (limit == int.MaxValue && token is null)
         {
-            var last = result.Items[^1].Key;
-            next = new ContinueToken(revision, (last.Namespace, last.Name)).Encode();
+            result = await store.ListAsync(definition.Plural, @namespace, null, filter, limit, http.RequestAborted);
         }
+        else
+        {
+            ListPage page;
+            try
+            {
+                page = await store.ListPageAsync(definition.Plural, @namespace, token?.SnapshotId, token?.After, filter, limit, http.RequestAborted);
+            }
+            catch (StorageException e) when (e.Error == StorageError.Gone)
+            {
+                throw ContinueExpired();
+            }
+            result = page.Result;
+            if (page.SnapshotId is { } snapshot)
+            {
+                var last = result.Items[^1].Key;
+                next = new ContinueToken(result.Revision, (last.Namespace, last.Name), snapshot).Encode();
+            }
+        }
+        var revision = result.Revision;
         var metadata = new JsonObject
         {
             ["resourceVersion"] = Revision(revision),
@@ -110,9 +128,15 @@ internal sealed class ResourceHandler(ResourceStore store, TimeProvider time, IO
                 body["status"] = definition == ResourceDefinitions.Namespace ? new JsonObject { ["phase"] = "Active" } : null;
             }
             var obj = Normalize(definition, body, http, validate: true);
+            var key = Key(definition, @namespace, name);
+            if (DryRun(http))
+            {
+                // Everything a create checks, and nothing stored: no resourceVersion, as kube-apiserver answers.
+                return await store.GetAsync(key, http.RequestAborted) is null ? Json(obj, 201) : throw ApiError.AlreadyExists(definition, name);
+            }
             try
             {
-                var stored = await store.CreateAsync(Key(definition, @namespace, name), obj, http.RequestAborted);
+                var stored = await store.CreateAsync(key, obj, http.RequestAborted);
                 return Json(stored.Json, 201);
             }
             catch (StorageException e) when (e.Error == StorageError.AlreadyExists)
@@ -160,6 +184,12 @@ internal sealed class ResourceHandler(ResourceStore store, TimeProvider time, IO
             {
                 throw ApiError.BadRequest("the patch does not leave an object");
             }
+            // A patch never turns an object into another kind or version: refused as the same body in a PUT is.
+            CheckTypeMeta(definition, patched);
+            if (patched["metadata"]?["name"]?.GetValue<string>() is { } patchedName && patchedName != name)
+            {
+                throw ApiError.BadRequest($"the name of the object ({patchedName}) does not match the name on the URL ({name})");
+            }
             // A resourceVersion in the patch is a precondition, as in Kubernetes.
             var wanted = ParseRevision(patched["metadata"]?["resourceVersion"]?.GetValue<string>());
             if (wanted is not null && wanted.ToString() != current["metadata"]?["resourceVersion"]?.GetValue<string>())
@@ -173,10 +203,22 @@ internal sealed class ResourceHandler(ResourceStore store, TimeProvider time, IO
     public async Task<IResult> DeleteAsync(HttpContext http, ResourceDefinition definition, string? @namespace, string name)
     {
         var preconditions = http.Request.ContentLength > 0 ? (await ReadNodeAsync(http))?["preconditions"] : null;
+        var (json, code) = await DeleteObjectAsync(definition, @namespace, name, preconditions, DryRun(http), http.RequestAborted);
+        return Json(json, code);
+    }
+
+    /// <summary>
+    /// Deletes an object, or with finalizers marks it with a deletionTimestamp (202) until they are removed.
+    /// The API's delete and the garbage collector both come here.
+    /// </summary>
+    /// <returns>The deleted (or marked) object and the status code.</returns>
+    public async Task<(string Json, int Code)> DeleteObjectAsync(
+        ResourceDefinition definition, string? @namespace, string name, JsonNode? preconditions, bool dryRun, CancellationToken cancellationToken)
+    {
         var key = Key(definition, @namespace, name);
         for (var attempt = 0; ; attempt++)
         {
-            var current = await store.GetAsync(key, http.RequestAborted) ?? throw ApiError.NotFound(definition, name);
+            var current = await store.GetAsync(key, cancellationToken) ?? throw ApiError.NotFound(definition, name);
             var obj = current.ToJson();
             var metadata = Metadata(obj);
             if (preconditions?["resourceVersion"]?.GetValue<string>() is { } rv && rv != current.ResourceVersion.ToString(CultureInfo.InvariantCulture)
@@ -184,30 +226,43 @@ internal sealed class ResourceHandler(ResourceStore store, TimeProvider time, IO
             {
                 throw ApiError.Conflict(definition, name);
             }
+            var finalized = metadata["finalizers"] is JsonArray { Count: > 0 };
+            if (dryRun)
+            {
+                if (finalized)
+                {
+                    metadata["deletionTimestamp"] ??= Now();
+                }
+                return (obj.ToJsonString(), finalized ? 202 : 200);
+            }
             try
             {
                 if (definition == ResourceDefinitions.Namespace)
                 {
-                    return await DeleteNamespaceAsync(http, current);
+                    return await DeleteNamespaceAsync(current, cancellationToken);
                 }
-                if (metadata["finalizers"] is JsonArray { Count: > 0 })
+                if (finalized)
                 {
                     // Finalizers hold the object: mark it, let their owners clean up and remove them.
                     if (metadata["deletionTimestamp"] is null)
                     {
                         metadata["deletionTimestamp"] = Now();
                         metadata["deletionGracePeriodSeconds"] = 0;
-                        current = await store.UpdateAsync(key, obj, current.ResourceVersion, http.RequestAborted);
+                        current = await store.UpdateAsync(key, obj, current.ResourceVersion, previous: null, cancellationToken);
                     }
-                    return Json(current.Json, 202);
+                    return (current.Json, 202);
                 }
-                var deleted = await store.DeleteAsync(key, obj, current.ResourceVersion, http.RequestAborted);
-                await FinishNamespaceIfEmptyAsync(@namespace, http.RequestAborted);
-                return Json(deleted.Json, 200);
+                var deleted = await store.DeleteAsync(key, obj, current.ResourceVersion, cancellationToken);
+                await FinishNamespaceIfEmptyAsync(@namespace, cancellationToken);
+                return (deleted.Json, 200);
             }
             catch (StorageException e) when (e.Error == StorageError.Conflict && attempt < MaxConflictRetries)
             {
                 // Changed between read and write: read again.
+            }
+            catch (StorageException e) when (e.Error == StorageError.NotFound)
+            {
+                throw ApiError.NotFound(definition, name);
             }
         }
     }
@@ -230,7 +285,7 @@ internal sealed class ResourceHandler(ResourceStore store, TimeProvider time, IO
             var next = status ? WithStatus(definition, currentJson, body, http) : WithSpec(definition, currentJson, body, http);
             try
             {
-                return await CommitAsync(key, current, currentJson, next, http.RequestAborted);
+                return await CommitAsync(key, current, currentJson, next, DryRun(http), http.RequestAborted);
             }
             catch (StorageException e) when (e.Error == StorageError.Conflict)
             {
@@ -246,9 +301,15 @@ internal sealed class ResourceHandler(ResourceStore store, TimeProvider time, IO
         }
     }
 
-    private async Task<IResult> CommitAsync(ObjectKey key, StoredObject current, JsonObject currentJson, JsonObject next, CancellationToken cancellationToken)
+    private async Task<IResult> CommitAsync(
+        ObjectKey key, StoredObject current, JsonObject currentJson, JsonObject next, bool dryRun, CancellationToken cancellationToken)
     {
         var nextMetadata = Metadata(next);
+        if (dryRun)
+        {
+            nextMetadata["resourceVersion"] = currentJson["metadata"]?["resourceVersion"]?.DeepClone();
+            return Json(next, 200);
+        }
         if (nextMetadata["deletionTimestamp"] is not null && nextMetadata["finalizers"] is not JsonArray { Count: > 0 })
         {
             // The last finalizer is gone: the deletion completes.
@@ -262,7 +323,7 @@ internal sealed class ResourceHandler(ResourceStore store, TimeProvider time, IO
             // No change, no new resourceVersion and no watch event: controllers can write status freely.
             return Json(current.Json, 200);
         }
-        var stored = await store.UpdateAsync(key, next, current.ResourceVersion, cancellationToken);
+        var stored = await store.UpdateAsync(key, next, current.ResourceVersion, currentJson, cancellationToken);
         return Json(stored.Json, 200);
     }
 
@@ -352,7 +413,7 @@ internal sealed class ResourceHandler(ResourceStore store, TimeProvider time, IO
     /// Deleting a tenant deletes its objects (honouring their finalizers); the namespace stays
     /// Terminating until the last one is gone.
     /// </summary>
-    private async Task<IResult> DeleteNamespaceAsync(HttpContext http, StoredObject current)
+    private async Task<(string Json, int Code)> DeleteNamespaceAsync(StoredObject current, CancellationToken cancellationToken)
     {
         var obj = current.ToJson();
         var metadata = Metadata(obj);
@@ -361,16 +422,16 @@ internal sealed class ResourceHandler(ResourceStore store, TimeProvider time, IO
         {
             metadata["deletionTimestamp"] = Now();
             obj["status"] = new JsonObject { ["phase"] = "Terminating" };
-            current = await store.UpdateAsync(current.Key, obj, current.ResourceVersion, http.RequestAborted);
+            current = await store.UpdateAsync(current.Key, obj, current.ResourceVersion, previous: null, cancellationToken);
         }
         foreach (var definition in ResourceDefinitions.Custom)
         {
-            var children = await store.ListAsync(definition.Plural, @namespace, null, _ => true, int.MaxValue, http.RequestAborted);
+            var children = await store.ListAsync(definition.Plural, @namespace, null, _ => true, int.MaxValue, cancellationToken);
             foreach (var child in children.Items)
             {
                 try
                 {
-                    await DeleteAsync(http, definition, @namespace, child.Key.Name);
+                    await DeleteObjectAsync(definition, @namespace, child.Key.Name, preconditions: null, dryRun: false, cancellationToken);
                 }
                 catch (ApiError e) when (e.Code == 404)
                 {
@@ -378,9 +439,9 @@ internal sealed class ResourceHandler(ResourceStore store, TimeProvider time, IO
                 }
             }
         }
-        return await FinishNamespaceIfEmptyAsync(@namespace, http.RequestAborted) is { } deleted
-            ? Json(deleted.Json, 200)
-            : Json((await store.GetAsync(current.Key, http.RequestAborted))?.Json ?? current.Json, 202);
+        return await FinishNamespaceIfEmptyAsync(@namespace, cancellationToken) is { } deleted
+            ? (deleted.Json, 200)
+            : ((await store.GetAsync(current.Key, cancellationToken))?.Json ?? current.Json, 202);
     }
 
     private async Task<StoredObject?> FinishNamespaceIfEmptyAsync(string? @namespace, CancellationToken cancellationToken)
@@ -413,17 +474,43 @@ internal sealed class ResourceHandler(ResourceStore store, TimeProvider time, IO
         }
     }
 
+    private static ApiError ContinueExpired() =>
+        ApiError.Gone("The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.");
+
+    /// <summary>Fills in kind and apiVersion, refusing others with kube-apiserver's errors for a custom resource.</summary>
     private static void CheckTypeMeta(ResourceDefinition definition, JsonObject body)
     {
-        var kind = body["kind"]?.GetValue<string>();
-        var apiVersion = body["apiVersion"]?.GetValue<string>();
-        if ((kind is not null && kind != definition.Kind) || (apiVersion is not null && apiVersion != definition.ApiVersion))
+        var apiVersion = body["apiVersion"] is JsonValue version && version.TryGetValue<string>(out var v) ? v : body["apiVersion"]?.ToJsonString();
+        var kind = body["kind"] is JsonValue kindValue && kindValue.TryGetValue<string>(out var k) ? k : body["kind"]?.ToJsonString();
+        if (!string.IsNullOrEmpty(apiVersion) && apiVersion != definition.ApiVersion)
         {
-            throw ApiError.BadRequest($"the object is a {kind} of {apiVersion}, but this endpoint takes a {definition.Kind} of {definition.ApiVersion}");
+            throw ApiError.BadRequest($"the API version in the data ({apiVersion}) does not match the expected API version ({definition.ApiVersion})");
+        }
+        if (!string.IsNullOrEmpty(kind) && kind != definition.Kind)
+        {
+            var name = body["metadata"]?["name"] is JsonValue nameValue && nameValue.TryGetValue<string>(out var n) ? n : "";
+            throw new ApiError(422, "Invalid",
+                $"{kind}{(definition.Group.Length == 0 ? "" : "." + definition.Group)} \"{name}\" is invalid: kind: Invalid value: \"{kind}\": must be {definition.Kind}",
+                new()
+                {
+                    Name = name,
+                    Group = definition.Group,
+                    Kind = kind,
+                    Causes = [new() { Reason = FieldErrorReasons.Invalid, Message = $"Invalid value: \"{kind}\": must be {definition.Kind}", Field = "kind" }],
+                });
         }
         body["kind"] = definition.Kind;
         body["apiVersion"] = definition.ApiVersion;
     }
+
+    /// <summary><c>?dryRun=All</c>: every check of the request, nothing stored.</summary>
+    private static bool DryRun(HttpContext http) =>
+        http.Request.Query["dryRun"].ToString() switch
+        {
+            "" => false,
+            "All" => true,
+            var other => throw ApiError.BadRequest($"dryRun: Unsupported value: \"{other}\": supported values: \"All\""),
+        };
 
     private static JsonObject Metadata(JsonObject obj)
     {
@@ -452,6 +539,10 @@ internal sealed class ResourceHandler(ResourceStore store, TimeProvider time, IO
         catch (JsonException e)
         {
             throw ApiError.BadRequest($"the request body is not valid JSON: {e.Message}");
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            throw ApiError.RequestEntityTooLarge(http.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize);
         }
     }
 

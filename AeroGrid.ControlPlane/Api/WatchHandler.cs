@@ -110,12 +110,35 @@ internal sealed class WatchHandler(ResourceStore store, WatchHub hub, IOptions<C
         }
     }
 
+    /// <summary>
+    /// Sends an event as a selector watch sees it, as kube-apiserver's watch cache does: an object that starts to match
+    /// is ADDED, one that stops matching is DELETED (its last matching content at the event's resourceVersion).
+    /// </summary>
     private static async Task WriteIfMatchingAsync(WatchStream stream, Selector selector, StoredEvent storedEvent)
     {
         var obj = storedEvent.Object.ToJson();
-        if (selector.Matches(obj))
+        if (selector == Selector.Everything)
         {
             await stream.WriteAsync(storedEvent.Type, obj);
+            return;
+        }
+        var matches = selector.Matches(obj);
+        var previous = storedEvent.Previous is { } json ? (JsonObject)JsonNode.Parse(json)! : null;
+        var (matchesNow, matchedBefore) = storedEvent.Type switch
+        {
+            WatchEventType.Added => (matches, false),
+            WatchEventType.Deleted => (false, matches),
+            _ => (matches, previous is null ? matches : selector.Matches(previous)),
+        };
+        if (matchesNow)
+        {
+            await stream.WriteAsync(matchedBefore ? storedEvent.Type : WatchEventType.Added, obj);
+        }
+        else if (matchedBefore)
+        {
+            var gone = storedEvent.Type == WatchEventType.Deleted ? obj : previous!;
+            gone["metadata"]!["resourceVersion"] = ResourceHandler.Revision(storedEvent.Object.ResourceVersion);
+            await stream.WriteAsync(WatchEventType.Deleted, gone);
         }
     }
 

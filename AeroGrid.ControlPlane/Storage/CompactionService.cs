@@ -2,7 +2,10 @@ using Microsoft.Extensions.Options;
 
 namespace AeroGrid.ControlPlane.Storage;
 
-/// <summary>Keeps the watch history bounded, so the database does not grow with every write ever made.</summary>
+/// <summary>
+/// Keeps the watch history bounded, so the database does not grow with every write ever made, and closes list
+/// snapshots nobody continued.
+/// </summary>
 internal sealed class CompactionService(ResourceStore store, IOptions<ControlPlaneOptions> options) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -11,6 +14,7 @@ internal sealed class CompactionService(ResourceStore store, IOptions<ControlPla
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             await store.CompactAsync(stoppingToken);
+            store.ExpireListSnapshots();
         }
     }
 }

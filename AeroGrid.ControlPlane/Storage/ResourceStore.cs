@@ -28,11 +28,13 @@ internal sealed class ResourceStore : IDisposable
     private readonly string _readConnectionString;
     private readonly WatchHub _hub;
     private readonly int _historyEvents;
+    private readonly ListSnapshots _snapshots;
     private long _compactedRevision;
 
-    public ResourceStore(IOptions<ControlPlaneOptions> options, WatchHub hub)
+    public ResourceStore(IOptions<ControlPlaneOptions> options, WatchHub hub, TimeProvider time)
     {
         _hub = hub;
+        _snapshots = new ListSnapshots(options.Value.ContinueLifetime, options.Value.MaxListSnapshots, time);
         _historyEvents = Math.Max(1, options.Value.HistoryEvents);
         Directory.CreateDirectory(options.Value.DataDirectory);
         var path = Path.Combine(options.Value.DataDirectory, "aerogrid.db");
@@ -58,6 +60,11 @@ internal sealed class ResourceStore : IDisposable
                 name      TEXT NOT NULL,
                 json      TEXT NOT NULL);
             """);
+        // prev: the object before a MODIFIED event, kept only when its labels changed (see PendingWrite).
+        if (Scalar(_writer, "SELECT COUNT(*) FROM pragma_table_info('events') WHERE name = 'prev'") == 0)
+        {
+            Execute(_writer, "ALTER TABLE events ADD COLUMN prev TEXT");
+        }
         var current = Scalar(_writer, "SELECT COALESCE(MAX(rv), 0) FROM events");
         _compactedRevision = Scalar(_writer, "SELECT COALESCE(MIN(rv), 1) - 1 FROM events");
         _hub.Initialize(current);
@@ -92,6 +99,59 @@ internal sealed class ResourceStore : IDisposable
     {
         await using var connection = await OpenReaderAsync(cancellationToken);
         using var transaction = connection.BeginTransaction(deferred: true);
+        return await ReadListAsync(connection, transaction, resource, @namespace, after, filter, limit, cancellationToken);
+    }
+
+    /// <summary>
+    /// One page of a paged list. The first page (<paramref name="snapshotId"/> null) opens a read snapshot; while objects
+    /// remain it stays open under <see cref="ListPage.SnapshotId"/>, so every later page reads what the first one saw.
+    /// </summary>
+    /// <remarks>
+    /// kube-apiserver serves continue pages from etcd at the first page's revision. SQLite keeps no old versions, but a WAL
+    /// reader keeps its snapshot for as long as its transaction stays open, which is what this holds.
+    /// </remarks>
+    /// <exception cref="StorageException"><see cref="StorageError.Gone"/> when the snapshot expired or the server restarted.</exception>
+    public async Task<ListPage> ListPageAsync(
+        string resource, string? @namespace, string? snapshotId, (string Namespace, string Name)? after, Func<StoredObject, bool> filter,
+        int limit, CancellationToken cancellationToken)
+    {
+        var snapshot = snapshotId is null ? await OpenSnapshotAsync(cancellationToken) : _snapshots.Find(snapshotId)
+            ?? throw new StorageException(StorageError.Gone, new(resource, @namespace ?? "", ""), "the list snapshot of this continue token has expired");
+        ListResult result;
+        await snapshot.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (snapshot.Disposed)
+            {
+                throw new StorageException(StorageError.Gone, new(resource, @namespace ?? "", ""), "the list snapshot of this continue token has expired");
+            }
+            result = await ReadListAsync(snapshot.Connection, snapshot.Transaction, resource, @namespace, after, filter, limit, cancellationToken);
+        }
+        finally
+        {
+            snapshot.Gate.Release();
+        }
+        if (result.Remaining == 0)
+        {
+            _snapshots.Remove(snapshot);
+            return new(result, null);
+        }
+        return new(result, snapshotId ?? _snapshots.Add(snapshot));
+    }
+
+    /// <summary>Closes list snapshots nobody continued within their lifetime.</summary>
+    public void ExpireListSnapshots() => _snapshots.Sweep();
+
+    private async Task<ListSnapshot> OpenSnapshotAsync(CancellationToken cancellationToken)
+    {
+        var connection = await OpenReaderAsync(cancellationToken);
+        return new ListSnapshot(connection, connection.BeginTransaction(deferred: true));
+    }
+
+    private static async Task<ListResult> ReadListAsync(
+        SqliteConnection connection, SqliteTransaction transaction, string resource, string? @namespace, (string Namespace, string Name)? after,
+        Func<StoredObject, bool> filter, int limit, CancellationToken cancellationToken)
+    {
         var revision = Scalar(connection, "SELECT COALESCE(MAX(rv), 0) FROM events", transaction);
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
@@ -134,7 +194,7 @@ internal sealed class ResourceStore : IDisposable
         await using var connection = await OpenReaderAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"""
-            SELECT rv, type, namespace, name, json FROM events
+            SELECT rv, type, namespace, name, json, prev FROM events
             WHERE rv > $after AND rv <= $upto AND resource = $r {(@namespace is null ? "" : "AND namespace = $ns")}
             ORDER BY rv
             """;
@@ -147,7 +207,7 @@ internal sealed class ResourceStore : IDisposable
         while (await reader.ReadAsync(cancellationToken))
         {
             var key = new ObjectKey(resource, reader.GetString(2), reader.GetString(3));
-            events.Add(new(reader.GetString(1), new StoredObject(key, reader.GetInt64(0), reader.GetString(4))));
+            events.Add(new(reader.GetString(1), new StoredObject(key, reader.GetInt64(0), reader.GetString(4)), reader.IsDBNull(5) ? null : reader.GetString(5)));
         }
         // Checked after the read: compaction raises the mark before it deletes, so if the mark is still at or
         // below our start now, nothing we needed was deleted before or during the read.
@@ -160,23 +220,27 @@ internal sealed class ResourceStore : IDisposable
     }
 
     public Task<StoredObject> CreateAsync(ObjectKey key, JsonObject obj, CancellationToken cancellationToken) =>
-        WriteAsync(key, expectedRevision: null, obj, WatchEventType.Added, cancellationToken);
+        WriteAsync(new(key, null, obj, WatchEventType.Added, null), cancellationToken);
 
-    /// <summary>Replaces the object if its stored resourceVersion is still <paramref name="expectedRevision"/>.</summary>
-    public Task<StoredObject> UpdateAsync(ObjectKey key, JsonObject obj, long expectedRevision, CancellationToken cancellationToken) =>
-        WriteAsync(key, expectedRevision, obj, WatchEventType.Modified, cancellationToken);
+    /// <summary>
+    /// Replaces the object if its stored resourceVersion is still <paramref name="expectedRevision"/>, which is
+    /// <paramref name="previous"/> when the caller has it: label-selector watches need it to see an object leave or enter.
+    /// </summary>
+    public Task<StoredObject> UpdateAsync(ObjectKey key, JsonObject obj, long expectedRevision, JsonObject? previous, CancellationToken cancellationToken) =>
+        WriteAsync(new(key, expectedRevision, obj, WatchEventType.Modified, Relabelled(previous, obj)), cancellationToken);
 
     /// <summary>Removes the object if its stored resourceVersion is still <paramref name="expectedRevision"/>; watchers get <paramref name="last"/>.</summary>
     public Task<StoredObject> DeleteAsync(ObjectKey key, JsonObject last, long expectedRevision, CancellationToken cancellationToken) =>
-        WriteAsync(key, expectedRevision, last, WatchEventType.Deleted, cancellationToken);
+        WriteAsync(new(key, expectedRevision, last, WatchEventType.Deleted, null), cancellationToken);
 
-    private Task<StoredObject> WriteAsync(ObjectKey key, long? expectedRevision, JsonObject obj, string eventType, CancellationToken cancellationToken)
-    {
-        var write = new PendingWrite(key, expectedRevision, obj, eventType);
-        return _writes.Writer.TryWrite(write)
+    /// <summary>The previous object when the labels changed, else null: only labels decide a selector's verdict (fields are name and namespace).</summary>
+    private static string? Relabelled(JsonObject? previous, JsonObject next) =>
+        previous is not null && !JsonNode.DeepEquals(previous["metadata"]?["labels"], next["metadata"]?["labels"]) ? previous.ToJsonString() : null;
+
+    private Task<StoredObject> WriteAsync(PendingWrite write, CancellationToken cancellationToken) =>
+        _writes.Writer.TryWrite(write)
             ? write.Done.Task.WaitAsync(cancellationToken)
             : Task.FromException<StoredObject>(new ObjectDisposedException(nameof(ResourceStore)));
-    }
 
     /// <summary>
     /// Group commit: the writes waiting when a transaction starts go into it together and share its one fsync.
@@ -231,8 +295,9 @@ internal sealed class ResourceStore : IDisposable
                 revision++;
                 ((JsonObject)write.Object["metadata"]!)["resourceVersion"] = revision.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 var json = write.Object.ToJsonString();
-                Execute(_writer, "INSERT INTO events (rv, type, resource, namespace, name, json) VALUES ($rv, $t, $r, $ns, $n, $j)", transaction,
-                    ("$rv", revision), ("$t", write.EventType), ("$r", key.Resource), ("$ns", key.Namespace), ("$n", key.Name), ("$j", json));
+                Execute(_writer, "INSERT INTO events (rv, type, resource, namespace, name, json, prev) VALUES ($rv, $t, $r, $ns, $n, $j, $p)", transaction,
+                    ("$rv", revision), ("$t", write.EventType), ("$r", key.Resource), ("$ns", key.Namespace), ("$n", key.Name), ("$j", json),
+                    ("$p", (object?)write.Previous ?? DBNull.Value));
                 Execute(_writer, write.EventType == WatchEventType.Deleted
                         ? "DELETE FROM objects WHERE resource = $r AND namespace = $ns AND name = $n"
                         : "INSERT OR REPLACE INTO objects (resource, namespace, name, rv, json) VALUES ($r, $ns, $n, $rv, $j)",
@@ -252,7 +317,7 @@ internal sealed class ResourceStore : IDisposable
         // Acknowledged only now, after the commit (and its fsync) succeeded; published in version order.
         foreach (var (write, result) in committed)
         {
-            _hub.Publish(new StoredEvent(write.EventType, result));
+            _hub.Publish(new StoredEvent(write.EventType, result, write.Previous));
             write.Done.TrySetResult(result);
         }
     }
@@ -279,6 +344,7 @@ internal sealed class ResourceStore : IDisposable
 
     public void Dispose()
     {
+        _snapshots.Dispose();
         _writes.Writer.TryComplete();
         _commitLoop.Wait(TimeSpan.FromSeconds(10));
         _writer.Dispose();
@@ -319,8 +385,11 @@ internal sealed class ResourceStore : IDisposable
 
 internal sealed record ListResult(IReadOnlyList<StoredObject> Items, long Revision, long Remaining);
 
-/// <summary>A write waiting for the next group commit.</summary>
-internal sealed record PendingWrite(ObjectKey Key, long? ExpectedRevision, JsonObject Object, string EventType)
+/// <summary>A page of a paged list and the snapshot the next page continues from (null on the last page).</summary>
+internal sealed record ListPage(ListResult Result, string? SnapshotId);
+
+/// <summary>A write waiting for the next group commit; <see cref="Previous"/> as in <see cref="StoredEvent"/>.</summary>
+internal sealed record PendingWrite(ObjectKey Key, long? ExpectedRevision, JsonObject Object, string EventType, string? Previous)
 {
     public TaskCompletionSource<StoredObject> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

@@ -15,4 +15,8 @@ internal sealed record StoredObject(ObjectKey Key, long ResourceVersion, string 
 }
 
 /// <summary>One committed change, as watches see it.</summary>
-internal sealed record StoredEvent(string Type, StoredObject Object);
+/// <param name="Previous">
+/// For a MODIFIED event whose labels changed, the object before it; null when they did not, so the object's own labels
+/// tell what a label selector said before. kube-apiserver's watch cache keeps the previous object for the same reason.
+/// </param>
+internal sealed record StoredEvent(string Type, StoredObject Object, string? Previous = null);

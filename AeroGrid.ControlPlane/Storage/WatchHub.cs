@@ -21,7 +21,8 @@ internal sealed class WatchHub
 
     public void Initialize(long revision) => Interlocked.Exchange(ref _lastRevision, revision);
 
-    public WatchSubscription Subscribe(string resource, string? @namespace)
+    /// <summary>Events of one resource (or of all, <paramref name="resource"/> null) in one namespace or all.</summary>
+    public WatchSubscription Subscribe(string? resource, string? @namespace)
     {
         var channel = Channel.CreateBounded<StoredEvent>(new BoundedChannelOptions(MaxPendingEvents) { SingleReader = true });
         lock (_lock)
@@ -65,8 +66,8 @@ internal sealed class WatchHub
     }
 }
 
-/// <summary>One open watch: the events of one resource (in one namespace or all) after <see cref="StartRevision"/>.</summary>
-internal sealed class WatchSubscription(WatchHub hub, string resource, string? @namespace, long startRevision, Channel<StoredEvent> channel)
+/// <summary>One open watch: the events of one resource or all (in one namespace or all) after <see cref="StartRevision"/>.</summary>
+internal sealed class WatchSubscription(WatchHub hub, string? resource, string? @namespace, long startRevision, Channel<StoredEvent> channel)
     : IDisposable
 {
     /// <summary>Events up to this version are in the store's history; later ones arrive here.</summary>
@@ -77,7 +78,7 @@ internal sealed class WatchSubscription(WatchHub hub, string resource, string? @
     internal void Offer(StoredEvent storedEvent)
     {
         var key = storedEvent.Object.Key;
-        if (key.Resource == resource && (@namespace is null || key.Namespace == @namespace) && !channel.Writer.TryWrite(storedEvent))
+        if ((resource is null || key.Resource == resource) && (@namespace is null || key.Namespace == @namespace) && !channel.Writer.TryWrite(storedEvent))
         {
             channel.Writer.TryComplete(new InvalidOperationException("the watcher fell too far behind"));
         }

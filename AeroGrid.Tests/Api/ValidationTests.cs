@@ -130,4 +130,34 @@ public sealed class ValidationTests
             """;
         Assert.Empty(ResourceValidation.Validate(AppWith(Main, new() { Path = "requirements.txt", Content = requirements }), ValidationPolicy.Default));
     }
+
+    [Theory]
+    [InlineData("requests; rm -rf /", "'rm' is neither a marker variable")]
+    [InlineData("requests; python_version >= 3.9", "'3.9' is neither a marker variable")]
+    [InlineData("requests; python_version", "expected a comparison")]
+    [InlineData("requests; (python_version >= \"3.9\"", "'(' is not closed")]
+    [InlineData("requests; os_name == \"posix", "quoted string is not closed")]
+    [InlineData("requests; os.name == \"posix\"", "'os.name' is neither a marker variable")]
+    [InlineData("requests; python_version >= \"3.9\" and", "it ends where")]
+    public void A_requirement_with_a_bad_environment_marker_is_refused_with_its_line(string line, string reason)
+    {
+        var errors = ResourceValidation.Validate(
+            AppWith(Main, new() { Path = "requirements.txt", Content = "numpy\n" + line }), ValidationPolicy.Default);
+
+        var error = Assert.Single(errors);
+        Assert.Equal("spec.files[1].content", error.Field);
+        Assert.Equal(FieldErrorReasons.Invalid, error.Reason);
+        Assert.Contains("(line 2)", error.Message, StringComparison.Ordinal);
+        Assert.Contains(reason, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("pywin32; sys_platform == \"win32\"")]
+    [InlineData("requests[socks]>=2.31; python_version >= '3.9' and (os_name == \"posix\" or platform_machine != \"arm64\")")]
+    [InlineData("tomli; python_version < \"3.11\"")]
+    [InlineData("pytest; extra == \"test\"")]
+    [InlineData("colorama; 'win' in sys_platform")]
+    [InlineData("uvloop; sys_platform not in \"win32 cygwin\" and implementation_name == \"cpython\"")]
+    public void Valid_environment_markers_are_accepted(string line) =>
+        Assert.Empty(ResourceValidation.Validate(AppWith(Main, new() { Path = "requirements.txt", Content = line }), ValidationPolicy.Default));
 }

@@ -37,11 +37,14 @@ internal static class HttpJson
     public static Task<(HttpStatusCode Status, JsonObject Body)> DeleteJsonAsync(this HttpClient http, string path) =>
         http.SendAsync(HttpMethod.Delete, path);
 
+    /// <summary>The value at a dotted path; a number segment indexes an array (<c>spec.files.0.path</c>).</summary>
     public static string? Str(this JsonNode? node, string path)
     {
         foreach (var segment in path.Split('.'))
         {
-            node = node?[segment];
+            node = node is JsonArray array && int.TryParse(segment, System.Globalization.CultureInfo.InvariantCulture, out var index)
+                ? (index < array.Count ? array[index] : null)
+                : node?[segment];
         }
         return node?.ToString();
     }
