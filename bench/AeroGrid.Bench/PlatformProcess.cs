@@ -56,8 +56,10 @@ internal sealed class PlatformProcess : IAsyncDisposable
             }
             catch (HttpRequestException)
             {
-                await Task.Delay(100);
+                // Not listening yet.
             }
+            // Also after a 503: a gateway answers that until its first list of Apps.
+            await Task.Delay(100);
         }
         process.Kill();
         throw new TimeoutException($"{project} did not start");
