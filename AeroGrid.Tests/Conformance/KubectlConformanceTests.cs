@@ -18,23 +18,6 @@ public sealed class KubectlConformanceTests(ControlPlaneFixture server) : IClass
         return ValueTask.CompletedTask;
     }
 
-    private async Task<string> ManifestAsync(string name, int replicas)
-    {
-        var path = Path.Combine(_kubectl.Directory, $"{name}.yaml");
-        await File.WriteAllTextAsync(path, $$"""
-            apiVersion: aerogrid.io/v1alpha1
-            kind: App
-            metadata:
-              name: {{name}}
-            spec:
-              replicas: {{replicas}}
-              files:
-                - path: app.py
-                  content: print(1)
-            """);
-        return path;
-    }
-
     [Fact]
     public async Task Kubectl_wait_returns_when_the_Ready_condition_turns_True()
     {
@@ -65,13 +48,13 @@ public sealed class KubectlConformanceTests(ControlPlaneFixture server) : IClass
     [Fact]
     public async Task Kubectl_get_watch_only_prints_changes_and_not_the_current_objects()
     {
-        var (applied, applyOutput) = await _kubectl.RunAsync("apply", "-f", await ManifestAsync("before-watch", 1));
+        var (applied, applyOutput) = await _kubectl.RunAsync("apply", "-f", await _kubectl.WriteAppManifestAsync("before-watch", "print(1)", 1));
         Assert.True(applied == 0, applyOutput);
         using var watch = _kubectl.Start("get", "apps", "--watch-only", "--request-timeout=20s");
         try
         {
             await Task.Delay(1500);
-            var (created, output) = await _kubectl.RunAsync("apply", "-f", await ManifestAsync("during-watch", 1));
+            var (created, output) = await _kubectl.RunAsync("apply", "-f", await _kubectl.WriteAppManifestAsync("during-watch", "print(1)", 1));
             Assert.True(created == 0, output);
 
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
@@ -96,12 +79,12 @@ public sealed class KubectlConformanceTests(ControlPlaneFixture server) : IClass
     [Fact]
     public async Task Kubectl_diff_shows_the_change_and_stores_nothing()
     {
-        var (applied, applyOutput) = await _kubectl.RunAsync("apply", "-f", await ManifestAsync("diffed", 1));
+        var (applied, applyOutput) = await _kubectl.RunAsync("apply", "-f", await _kubectl.WriteAppManifestAsync("diffed", "print(1)", 1));
         Assert.True(applied == 0, applyOutput);
         var stored = await _kubectl.RunAsync("get", "app", "diffed", "-o", "jsonpath={.metadata.resourceVersion}");
 
-        var (same, sameOutput) = await _kubectl.RunAsync("diff", "-f", await ManifestAsync("diffed", 1));
-        var (changed, diff) = await _kubectl.RunAsync("diff", "-f", await ManifestAsync("diffed", 3));
+        var (same, sameOutput) = await _kubectl.RunAsync("diff", "-f", await _kubectl.WriteAppManifestAsync("diffed", "print(1)", 1));
+        var (changed, diff) = await _kubectl.RunAsync("diff", "-f", await _kubectl.WriteAppManifestAsync("diffed", "print(1)", 3));
 
         Assert.True(same == 0, sameOutput);
         // kubectl diff exits 1 when there are differences.

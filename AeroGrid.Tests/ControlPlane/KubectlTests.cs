@@ -17,22 +17,6 @@ public sealed class KubectlTests(ControlPlaneFixture server) : IClassFixture<Con
 
     private Task<(int ExitCode, string Output)> KubectlAsync(params string[] args) => _kubectl.RunAsync(args);
 
-    private async Task<string> ManifestAsync(string name, string code)
-    {
-        var path = Path.Combine(_kubectl.Directory, $"{name}.yaml");
-        await File.WriteAllTextAsync(path, $$"""
-            apiVersion: aerogrid.io/v1alpha1
-            kind: App
-            metadata:
-              name: {{name}}
-            spec:
-              files:
-                - path: app.py
-                  content: "{{code}}"
-            """);
-        return path;
-    }
-
     [Fact]
     public void The_control_plane_starts_on_its_HTTP_and_HTTPS_addresses_without_warnings()
     {
@@ -46,11 +30,11 @@ public sealed class KubectlTests(ControlPlaneFixture server) : IClassFixture<Con
     [Fact]
     public async Task Kubectl_applies_gets_and_deletes_apps()
     {
-        var (applied, applyOutput) = await KubectlAsync("apply", "-f", await ManifestAsync("from-kubectl", "print(1)"));
+        var (applied, applyOutput) = await KubectlAsync("apply", "-f", await _kubectl.WriteAppManifestAsync("from-kubectl", "print(1)"));
         Assert.True(applied == 0, applyOutput);
         Assert.Contains("app.aerogrid.io/from-kubectl created", applyOutput, StringComparison.Ordinal);
 
-        var (reapplied, reapplyOutput) = await KubectlAsync("apply", "-f", await ManifestAsync("from-kubectl", "print(2)"));
+        var (reapplied, reapplyOutput) = await KubectlAsync("apply", "-f", await _kubectl.WriteAppManifestAsync("from-kubectl", "print(2)"));
         Assert.True(reapplied == 0, reapplyOutput);
         Assert.Contains("configured", reapplyOutput, StringComparison.Ordinal);
 
@@ -108,7 +92,7 @@ public sealed class KubectlTests(ControlPlaneFixture server) : IClassFixture<Con
         try
         {
             await Task.Delay(1000);
-            var (applied, output) = await KubectlAsync("apply", "-f", await ManifestAsync("watched-by-kubectl", "print(3)"));
+            var (applied, output) = await KubectlAsync("apply", "-f", await _kubectl.WriteAppManifestAsync("watched-by-kubectl", "print(3)"));
             Assert.True(applied == 0, output);
 
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));

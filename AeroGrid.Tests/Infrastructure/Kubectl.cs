@@ -49,5 +49,23 @@ internal sealed class Kubectl : IDisposable
         return Process.Start(info)!;
     }
 
+    /// <summary>Writes an App manifest for <c>kubectl apply -f</c> / <c>diff -f</c> into this kubectl's folder; returns its path.</summary>
+    public async Task<string> WriteAppManifestAsync(string name, string code, int replicas = 1)
+    {
+        var path = Path.Combine(Directory, $"{name}.yaml");
+        await File.WriteAllTextAsync(path, $$"""
+            apiVersion: aerogrid.io/v1alpha1
+            kind: App
+            metadata:
+              name: {{name}}
+            spec:
+              replicas: {{replicas}}
+              files:
+                - path: app.py
+                  content: "{{code}}"
+            """);
+        return path;
+    }
+
     public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);
 }
