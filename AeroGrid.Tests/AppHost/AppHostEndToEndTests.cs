@@ -91,7 +91,7 @@ public sealed class AppHostEndToEndTests(PlatformFixture platform)
 
         var (_, image) = await api.GetJsonAsync($"/apis/aerogrid.io/v1alpha1/namespaces/demo/images");
         var imageName = image["items"]!.AsArray().Select(item => (string?)item!["metadata"]!["name"]).First();
-        var ready = await WaitForStateAsync($"{imageName}.demo", nameof(ImagePhase.Ready));
+        var ready = await WaitForStateAsync($"{imageName}.demo.image", nameof(ImagePhase.Ready));
         Assert.Equal(ResourceSnapshots.ImageType, ready.Snapshot.ResourceType);
     }
 
