@@ -33,6 +33,12 @@ public sealed class OperatorFixture : IAsyncLifetime
 
     public ApiClient Api { get; private set; } = null!;
 
+    /// <summary>
+    /// What the first Operator printed while starting. Tests that restart it see apps left failing by other
+    /// tests reported again, which is right for them but not a clean start.
+    /// </summary>
+    public string FirstStartupOutput { get; private set; } = "";
+
     public async ValueTask InitializeAsync()
     {
         Wheelhouse.AddWheel(WheelDirectory, "greeting", "1.0", "def greet():\n    return 'hello from a wheel'\n");
@@ -40,6 +46,7 @@ public sealed class OperatorFixture : IAsyncLifetime
         var token = await ControlPlane.AdminTokenAsync();
         Api = new ApiClient(new HttpClient { BaseAddress = ControlPlane.Url }, _ => ValueTask.FromResult<string?>(token));
         await StartOperatorAsync();
+        FirstStartupOutput = Process.StartupOutput;
     }
 
     public async Task StartOperatorAsync()

@@ -14,7 +14,7 @@ public sealed class AppLifecycleTests(OperatorFixture platform) : IClassFixture<
     private readonly AppSteps _apps = new(platform);
 
     [Fact]
-    public void The_operator_starts_without_warnings() => Assert.Empty(ConsoleLog.Problems(platform.Process.StartupOutput));
+    public void The_operator_starts_without_warnings() => Assert.Empty(ConsoleLog.Problems(platform.FirstStartupOutput));
 
     [Fact]
     public async Task An_app_runs_and_a_code_edit_rolls_out_a_new_revision_replacing_the_old_process()
