@@ -28,15 +28,9 @@ internal static class GatewayExtensions
             .Validate(o => o.TokenEndpoint is not null, $"{GatewayOptions.SectionName}:{nameof(GatewayOptions.TokenEndpoint)} is required.")
             .ValidateOnStart();
 
-        // Watching Apps: the typed client with the gateway's own token, one informer over all namespaces. Its calls are a
-        // token request, lists, and watches whose headers come at once, so the standard resilience handler fits (see
-        // AddServiceDefaults): its timeouts end with the headers, and no POST is sent twice.
-        var resilienceSettings = builder.Configuration.GetSection(GatewayOptions.SectionName).GetSection(ApiServerClient.ResilienceSection);
-        services.AddHttpClient(ApiServerClient.HttpClientName).AddStandardResilienceHandler(resilience =>
-        {
-            resilienceSettings.Bind(resilience);
-            resilience.Retry.DisableForUnsafeHttpMethods();
-        });
+        // Watching Apps: KubernetesClient with the gateway's own token, one informer over all namespaces. The informer
+        // retries lists and watches with backoff itself, so the connection needs no resilience handler of its own.
+        services.AddHttpClient(ApiServerClient.HttpClientName);
         services.TryAddSingleton(ApiServerClient.Create);
         services.TryAddSingleton(provider => new Informer<App>(
             provider.GetRequiredService<ApiClient>().Apps, new InformerOptions(), provider.GetRequiredService<ILogger<Informer<App>>>()));

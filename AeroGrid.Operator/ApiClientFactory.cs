@@ -1,23 +1,29 @@
 using AeroGrid.Api.Client;
+using k8s;
 using Microsoft.Extensions.Options;
 
 namespace AeroGrid.Operator;
 
-/// <summary>The Operator's API client, authenticated as the platform (admin) identity.</summary>
+/// <summary>
+/// The Operator's connection to the API through KubernetesClient: in a pod its service account, else a kubeconfig
+/// (<c>Operator:Kubeconfig</c>), else the platform (admin) identity from a client-credentials token endpoint.
+/// </summary>
 internal static class ApiClientFactory
 {
     public static ApiClient Create(IServiceProvider services)
     {
         var options = services.GetRequiredService<IOptions<OperatorOptions>>().Value;
-        var http = new HttpClient { BaseAddress = options.ApiServer, Timeout = TimeSpan.FromSeconds(30) };
-        if (options.TokenFile.Length > 0)
+        var tokens = options.TokenEndpoint is null ? null : new ClientCredentialsTokenProvider(
+            new HttpClient { Timeout = TimeSpan.FromSeconds(30) }, options.TokenEndpoint, TokenParameters(options));
+        if (tokens is null && options.Kubeconfig.Length == 0 && !KubernetesClientConfiguration.IsInCluster())
         {
-            return new ApiClient(http, ApiClient.TokenFromFile(options.TokenFile));
+            throw new InvalidOperationException("Operator:TokenEndpoint or Operator:Kubeconfig must be set: the Operator needs an identity for the API.");
         }
-        if (options.TokenEndpoint is null)
-        {
-            throw new InvalidOperationException("Operator:TokenEndpoint or Operator:TokenFile must be set: the Operator needs an identity for the API.");
-        }
+        return ApiConnection.Connect(ApiConnection.Configure(options.ApiServer, tokens, options.Kubeconfig));
+    }
+
+    private static Dictionary<string, string> TokenParameters(OperatorOptions options)
+    {
         var parameters = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["audience"] = options.Audience,
@@ -29,7 +35,6 @@ internal static class ApiClientFactory
             parameters["client_id"] = options.ClientId;
             parameters["client_secret"] = options.ClientSecret;
         }
-        var tokens = new ClientCredentialsTokenSource(new HttpClient { Timeout = TimeSpan.FromSeconds(30) }, options.TokenEndpoint, parameters);
-        return new ApiClient(http, tokens.GetTokenAsync);
+        return parameters;
     }
 }

@@ -18,8 +18,11 @@ internal sealed class OperatorOptions
 
     public string Audience { get; set; } = "https://api.aerogrid.io";
 
-    /// <summary>A token file read on every request instead (a pod's service account token).</summary>
-    public string TokenFile { get; set; } = "";
+    /// <summary>
+    /// A kubeconfig to connect with instead, such as the dev issuer's <c>/dev-issuer/kubeconfig</c>. In a pod neither
+    /// is needed: KubernetesClient's in-cluster configuration uses the pod's service account.
+    /// </summary>
+    public string Kubeconfig { get; set; } = "";
 
     /// <summary>
     /// How many Revisions (revisions that served) each app keeps, the serving one included; the oldest go first.

@@ -26,8 +26,7 @@ internal static class PortalExtensions
             .Validate(o => o.Authority.Length > 0, $"{AeroGridAuthOptions.SectionName}:{nameof(AeroGridAuthOptions.Authority)} is required.")
             .ValidateOnStart();
 
-        services.AddHttpClient(PersonApi.HttpClientName, (provider, http) =>
-            http.BaseAddress = provider.GetRequiredService<IOptions<PortalOptions>>().Value.ApiServer);
+        services.AddHttpContextAccessor();
         services.AddHttpClient(AppInvoker.HttpClientName, (provider, http) =>
         {
             http.BaseAddress = provider.GetRequiredService<IOptions<PortalOptions>>().Value.Gateway;

@@ -1,7 +1,10 @@
 using System.Collections.Concurrent;
 using System.Net;
 using AeroGrid.Api.Meta;
+using k8s;
 using Microsoft.Extensions.Logging;
+using KubernetesObject = AeroGrid.Api.Meta.KubernetesObject;
+using WatchEventType = k8s.WatchEventType;
 
 namespace AeroGrid.Api.Client;
 
@@ -81,7 +84,7 @@ public sealed class Informer<T>
 
     /// <summary>A snapshot of the cached objects, of one namespace or of all.</summary>
     public IReadOnlyList<T> List(string? @namespace = null) =>
-        [.. _cache.Values.Where(o => @namespace is null || o.Metadata.Namespace == @namespace)];
+        [.. _cache.Values.Where(o => @namespace is null || o.Metadata.NamespaceProperty == @namespace)];
 
     /// <summary>Lists, watches and keeps the cache current until <paramref name="cancellationToken"/> is cancelled, then returns.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -115,7 +118,7 @@ public sealed class Informer<T>
                 await WatchAsync(backoff, cancellationToken).ConfigureAwait(false);
             }
             // A list failing with 410 (its continue token expired) is retried with backoff below, so it cannot spin.
-            catch (ApiException e) when (e.StatusCode == HttpStatusCode.Gone && _resourceVersion is not null)
+            catch (Exception e) when (ApiErrors.StatusCodeOf(e) == HttpStatusCode.Gone && _resourceVersion is not null)
             {
                 InformerLog.Expired(_logger, _resource, _resourceVersion);
                 _resourceVersion = null;
@@ -155,32 +158,42 @@ public sealed class Informer<T>
             {
                 items[ObjectKey.Of(item)] = item;
             }
-            continueToken = page.Metadata.Continue;
+            continueToken = page.Metadata.ContinueProperty;
         }
         while (!string.IsNullOrEmpty(continueToken));
 
         Replace(items);
-        _resourceVersion = resourceVersion ?? throw new ApiException(
-            new Status { Outcome = "Failure", Code = 500, Reason = "InternalError", Message = $"The list of {_resource} has no resourceVersion." });
+        _resourceVersion = resourceVersion ?? throw new InvalidOperationException($"The list of {_resource} has no resourceVersion.");
         _synced.TrySetResult();
         InformerLog.Synced(_logger, _resource, items.Count, _resourceVersion);
     }
 
     private async Task WatchAsync(Backoff backoff, CancellationToken cancellationToken)
     {
-        // The server ends the watch after WatchTimeout; silence well beyond that means the connection is dead.
-        using var watchdog = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        watchdog.CancelAfter(_options.WatchTimeout + TimeSpan.FromSeconds(30));
+        // A connection can die without closing (a NAT or load balancer forgets it, a node vanishes): nothing arrives,
+        // nothing fails, and a plain watch waits forever (KubernetesClient issues #533, #884, #515). Events and bookmarks
+        // keep a live watch talking, so silence for longer than the idle timeout means it is dead: watch again from
+        // the last resourceVersion, which loses nothing.
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        idle.CancelAfter(_options.WatchIdleTimeout);
         var events = _client.WatchAsync(
             _options.Namespace, _resourceVersion, _options.LabelSelector, allowBookmarks: true,
-            (int)_options.WatchTimeout.TotalSeconds, watchdog.Token);
-        await foreach (var e in events.ConfigureAwait(false))
+            (int)_options.WatchTimeout.TotalSeconds, idle.Token);
+        try
         {
-            Apply(e);
-            _resourceVersion = e.Object?.Metadata.ResourceVersion ?? _resourceVersion;
-            backoff.Reset();
+            await foreach (var (type, obj) in events.ConfigureAwait(false))
+            {
+                idle.CancelAfter(_options.WatchIdleTimeout);
+                Apply(type, obj);
+                _resourceVersion = obj.Metadata?.ResourceVersion ?? _resourceVersion;
+                backoff.Reset();
+            }
+            InformerLog.WatchEnded(_logger, _resource, _resourceVersion!);
         }
-        InformerLog.WatchEnded(_logger, _resource, _resourceVersion!);
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            InformerLog.WatchSilent(_logger, _resource, _options.WatchIdleTimeout, _resourceVersion!);
+        }
     }
 
     private async Task ResyncAsync(CancellationToken cancellationToken)
@@ -228,16 +241,16 @@ public sealed class Informer<T>
         }
     }
 
-    private void Apply(WatchEvent<T> e)
+    private void Apply(WatchEventType type, T obj)
     {
-        if (e.Object is not { } obj || e.Type == WatchEventType.Bookmark)
+        if (type == WatchEventType.Bookmark)
         {
             return;
         }
         var key = ObjectKey.Of(obj);
         lock (_gate)
         {
-            if (e.Type == WatchEventType.Deleted)
+            if (type == WatchEventType.Deleted)
             {
                 _cache.TryRemove(key, out var old);
                 Publish(new InformerEvent<T>(InformerEventType.Deleted, obj, old));

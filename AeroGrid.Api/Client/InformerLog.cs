@@ -17,6 +17,9 @@ internal static partial class InformerLog
     [LoggerMessage(1103, LogLevel.Debug, "Watch of {Resource} ended at resourceVersion {ResourceVersion}; watching again")]
     public static partial void WatchEnded(ILogger logger, string resource, string resourceVersion);
 
+    [LoggerMessage(1105, LogLevel.Information, "Watch of {Resource} was silent for {IdleTimeout}; watching again from resourceVersion {ResourceVersion}")]
+    public static partial void WatchSilent(ILogger logger, string resource, TimeSpan idleTimeout, string resourceVersion);
+
     [LoggerMessage(1104, LogLevel.Error, "An event handler of the {Resource} informer failed on {Key}")]
     public static partial void HandlerFailed(ILogger logger, string resource, string key, Exception exception);
 }

@@ -20,9 +20,13 @@ public sealed record InformerOptions
 
     public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>
-    /// How long the server keeps one watch open (<c>timeoutSeconds</c>). The client gives up on a watch that is silent
-    /// for longer, because a connection whose server vanished without closing it would otherwise hang forever.
-    /// </summary>
+    /// <summary>How long the server keeps one watch open (<c>timeoutSeconds</c>); then the informer watches again.</summary>
     public TimeSpan WatchTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How long a watch may be silent, not even a bookmark, before the informer takes its connection for dead and
+    /// watches again. Shorter than <see cref="WatchTimeout"/>, longer than the server's bookmark interval
+    /// (30 s here, about a minute from kube-apiserver).
+    /// </summary>
+    public TimeSpan WatchIdleTimeout { get; init; } = TimeSpan.FromSeconds(90);
 }

@@ -11,6 +11,6 @@ public static class ObjectKey
     public static string Of(KubernetesObject obj)
     {
         ArgumentNullException.ThrowIfNull(obj);
-        return Of(obj.Metadata.Namespace, obj.Metadata.Name ?? throw new ArgumentException("metadata.name is missing.", nameof(obj)));
+        return Of(obj.Metadata.NamespaceProperty, obj.Metadata.Name ?? throw new ArgumentException("metadata.name is missing.", nameof(obj)));
     }
 }

@@ -3,11 +3,13 @@ using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using AeroGrid.Api.Meta;
 using AeroGrid.Api.Schema;
+using k8s.Models;
 
 namespace AeroGrid.Api.Resources;
 
 /// <summary>A tenant's Python app: its files and how to run them.</summary>
 [Description("A Python app: its files (app.py, requirements.txt, ...) and how to run them.")]
+[KubernetesEntity(Group = AeroGridApi.Group, ApiVersion = AeroGridApi.Version, Kind = KindName, PluralName = "apps")]
 public sealed record App : Resource<AppSpec, AppStatus>
 {
     public const string KindName = "App";
@@ -104,7 +106,7 @@ public sealed record AppStatus
     public string? FailureLog { get; init; }
 
     [ListMapKey("type")]
-    public List<Condition>? Conditions { get; init; }
+    public List<V1Condition>? Conditions { get; init; }
 }
 
 [JsonConverter(typeof(JsonStringEnumConverter<AppPhase>))]

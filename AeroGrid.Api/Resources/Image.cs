@@ -2,11 +2,13 @@ using System.ComponentModel;
 using System.Text.Json.Serialization;
 using AeroGrid.Api.Meta;
 using AeroGrid.Api.Schema;
+using k8s.Models;
 
 namespace AeroGrid.Api.Resources;
 
 /// <summary>A dependency environment, addressed by the hash of its runtime and requirements.</summary>
 [Description("A dependency environment built from a runtime and a requirements.txt, addressed by their hash.")]
+[KubernetesEntity(Group = AeroGridApi.Group, ApiVersion = AeroGridApi.Version, Kind = KindName, PluralName = "images")]
 public sealed record Image : Resource<ImageSpec, ImageStatus>
 {
     public const string KindName = "Image";
@@ -51,7 +53,7 @@ public sealed record ImageStatus
     public string? Message { get; init; }
 
     [ListMapKey("type")]
-    public List<Condition>? Conditions { get; init; }
+    public List<V1Condition>? Conditions { get; init; }
 }
 
 [JsonConverter(typeof(JsonStringEnumConverter<ImagePhase>))]

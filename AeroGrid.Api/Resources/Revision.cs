@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using AeroGrid.Api.Meta;
 using AeroGrid.Api.Schema;
+using k8s.Models;
 
 namespace AeroGrid.Api.Resources;
 
@@ -15,6 +16,7 @@ namespace AeroGrid.Api.Resources;
 /// <see cref="RevisionLabel"/>, owned by the App.
 /// </remarks>
 [Description("What one revision of an app ran: its files, image, entrypoint, runtime and environment. Written by the platform once the revision served; copy it back into the App to roll back.")]
+[KubernetesEntity(Group = AeroGridApi.Group, ApiVersion = AeroGridApi.Version, Kind = KindName, PluralName = "revisions")]
 public sealed record Revision : KubernetesObject
 {
     public const string KindName = "Revision";

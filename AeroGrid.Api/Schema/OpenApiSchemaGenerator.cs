@@ -7,6 +7,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 using AeroGrid.Api.Meta;
 using AeroGrid.Api.Serialization;
+using k8s.Models;
 
 namespace AeroGrid.Api.Schema;
 
@@ -41,6 +42,30 @@ public static class OpenApiSchemaGenerator
         [typeof(long)] = ("integer", "int64"),
         [typeof(bool)] = ("boolean", null),
         [typeof(DateTimeOffset)] = ("string", "date-time"),
+        [typeof(DateTime)] = ("string", "date-time"),
+    };
+
+    /// <summary>
+    /// KubernetesClient's types carry no validation attributes, so their schemas are restated here as Kubernetes
+    /// publishes them (metav1.Condition, as controller-gen writes it into CRDs).
+    /// </summary>
+    private static readonly Dictionary<Type, Func<JsonObject>> KubernetesSchemas = new()
+    {
+        [typeof(V1Condition)] = () => new JsonObject
+        {
+            ["description"] = "One aspect of the object's observed state.",
+            ["type"] = "object",
+            ["properties"] = new JsonObject
+            {
+                ["lastTransitionTime"] = new JsonObject { ["type"] = "string", ["format"] = "date-time", ["description"] = "When the status last changed." },
+                ["message"] = new JsonObject { ["type"] = "string", ["maxLength"] = 32768, ["description"] = "A sentence for people." },
+                ["observedGeneration"] = new JsonObject { ["type"] = "integer", ["format"] = "int64", ["minimum"] = 0, ["description"] = "The metadata.generation this condition was computed from." },
+                ["reason"] = new JsonObject { ["type"] = "string", ["maxLength"] = 1024, ["description"] = "A CamelCase word saying why the condition last changed." },
+                ["status"] = new JsonObject { ["type"] = "string", ["enum"] = new JsonArray("True", "False", "Unknown") },
+                ["type"] = new JsonObject { ["type"] = "string", ["maxLength"] = 316, ["description"] = "The aspect this condition describes, in CamelCase, e.g. Ready." },
+            },
+            ["required"] = new JsonArray("lastTransitionTime", "message", "reason", "status", "type"),
+        },
     };
 
     /// <summary>The schema of <paramref name="type"/>.</summary>
@@ -62,6 +87,10 @@ public static class OpenApiSchemaGenerator
                 $"{type} is nested more than {MaxDepth} levels deep; is it recursive? Structural schemas cannot describe recursive types.");
         }
         type = Nullable.GetUnderlyingType(type) ?? type;
+        if (KubernetesSchemas.TryGetValue(type, out var kubernetesSchema))
+        {
+            return kubernetesSchema();
+        }
         var schema = new JsonObject();
         var description = member?.GetCustomAttribute<DescriptionAttribute>() ?? type.GetCustomAttribute<DescriptionAttribute>();
         if (description is not null)
@@ -86,6 +115,11 @@ public static class OpenApiSchemaGenerator
             case JsonTypeInfoKind.None when type.IsEnum:
                 schema["type"] = "string";
                 schema["enum"] = EnumNames(type);
+                break;
+            case JsonTypeInfoKind.None when type == typeof(object):
+                // Any JSON at all, such as managedFields' fieldsV1.
+                schema["type"] = "object";
+                schema["x-kubernetes-preserve-unknown-fields"] = true;
                 break;
             case JsonTypeInfoKind.None when Scalars.TryGetValue(type, out var scalar):
                 schema["type"] = scalar.Type;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using k8s;
 
 namespace AeroGrid.Api.Serialization;
 
@@ -18,7 +19,7 @@ public static class ApiJson
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
             UnmappedMemberHandling = strict ? JsonUnmappedMemberHandling.Disallow : JsonUnmappedMemberHandling.Skip,
             AllowTrailingCommas = false,
-            Converters = { new Rfc3339TimeConverter() },
+            Converters = { new Rfc3339TimeConverter(), new KubernetesJson.KubernetesDateTimeConverter() },
         };
         options.MakeReadOnly(populateMissingResolver: true);
         return options;

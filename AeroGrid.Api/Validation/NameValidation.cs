@@ -48,7 +48,7 @@ public static partial class NameValidation
         }
     }
 
-    public static IEnumerable<FieldError> LabelErrors(IReadOnlyDictionary<string, string>? labels, string field)
+    public static IEnumerable<FieldError> LabelErrors(IDictionary<string, string>? labels, string field)
     {
         foreach (var (key, value) in labels ?? new Dictionary<string, string>())
         {
@@ -64,7 +64,7 @@ public static partial class NameValidation
         }
     }
 
-    public static IEnumerable<FieldError> AnnotationErrors(IReadOnlyDictionary<string, string>? annotations, string field)
+    public static IEnumerable<FieldError> AnnotationErrors(IDictionary<string, string>? annotations, string field)
     {
         const int MaxTotal = 256 * 1024;
         var total = 0;

@@ -1,6 +1,7 @@
 using System.Text;
 using AeroGrid.Api.Meta;
 using AeroGrid.Api.Resources;
+using k8s.Models;
 
 namespace AeroGrid.Api.Validation;
 
@@ -16,9 +17,9 @@ public static class ResourceValidation
         _ => [],
     };
 
-    private static IEnumerable<FieldError> MetadataErrors(ObjectMeta metadata) => MetadataErrors(metadata, NameValidation.Dns1123LabelErrors);
+    private static IEnumerable<FieldError> MetadataErrors(V1ObjectMeta metadata) => MetadataErrors(metadata, NameValidation.Dns1123LabelErrors);
 
-    private static IEnumerable<FieldError> MetadataErrors(ObjectMeta metadata, Func<string?, string, IEnumerable<FieldError>> nameErrors) =>
+    private static IEnumerable<FieldError> MetadataErrors(V1ObjectMeta metadata, Func<string?, string, IEnumerable<FieldError>> nameErrors) =>
         nameErrors(metadata.Name, "metadata.name")
             .Concat(NameValidation.LabelErrors(metadata.Labels, "metadata.labels"))
             .Concat(NameValidation.AnnotationErrors(metadata.Annotations, "metadata.annotations"));

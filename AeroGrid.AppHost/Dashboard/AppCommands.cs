@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using AeroGrid.Api.Client;
 using AeroGrid.Api.Resources;
+using k8s.Autorest;
+using k8s.Models;
 
 namespace AeroGrid.AppHost.Dashboard;
 
@@ -57,10 +59,14 @@ internal static class AppCommands
     {
         try
         {
-            await api.Apps.PatchAsync(app.Namespace, app.App, patch, PatchType.Merge, cancellationToken: cancellationToken);
+            await api.Apps.PatchAsync(app.Namespace, app.App, patch, V1Patch.PatchType.MergePatch, cancellationToken: cancellationToken);
             return CommandResults.Success();
         }
-        catch (Exception e) when (e is ApiException or HttpRequestException)
+        catch (HttpOperationException e)
+        {
+            return CommandResults.Failure($"{app.Namespace}/{app.App}: {ApiErrors.StatusOf(e).Message}");
+        }
+        catch (HttpRequestException e)
         {
             return CommandResults.Failure($"{app.Namespace}/{app.App}: {e.Message}");
         }

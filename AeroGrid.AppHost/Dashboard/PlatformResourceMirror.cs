@@ -64,7 +64,7 @@ internal sealed partial class PlatformResourceMirror(
         var app = change.Object;
         var resource = _apps.GetOrAdd(Key(app.Metadata), _ =>
         {
-            var created = new AppResource(app.Metadata.Namespace!, app.Metadata.Name!);
+            var created = new AppResource(app.Metadata.NamespaceProperty!, app.Metadata.Name!);
             AppCommands.AddTo(created, api, links);
             return created;
         });
@@ -81,7 +81,7 @@ internal sealed partial class PlatformResourceMirror(
     private async Task OnImageAsync(ApiClient api, InformerEvent<Image> change, CancellationToken stoppingToken)
     {
         var image = change.Object;
-        var resource = _images.GetOrAdd(Key(image.Metadata), _ => new ImageResource(image.Metadata.Namespace!, image.Metadata.Name!));
+        var resource = _images.GetOrAdd(Key(image.Metadata), _ => new ImageResource(image.Metadata.NamespaceProperty!, image.Metadata.Name!));
         if (change.Type == InformerEventType.Deleted)
         {
             StopFollowing(resource.Name);
@@ -120,7 +120,7 @@ internal sealed partial class PlatformResourceMirror(
                 {
                     return;
                 }
-                catch (Exception e) when (e is HttpRequestException or IOException or ApiException)
+                catch (Exception e) when (e is HttpRequestException or IOException or k8s.Autorest.HttpOperationException)
                 {
                     LogFollowFailed(logger, resource.Name, e.Message);
                 }
@@ -146,7 +146,7 @@ internal sealed partial class PlatformResourceMirror(
         }
     }
 
-    private static string Key(Api.Meta.ObjectMeta metadata) => $"{metadata.Namespace}/{metadata.Name}";
+    private static string Key(k8s.Models.V1ObjectMeta metadata) => $"{metadata.NamespaceProperty}/{metadata.Name}";
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "{Line}")]
     private static partial void LogLine(ILogger logger, string line);

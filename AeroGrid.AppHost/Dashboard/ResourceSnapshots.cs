@@ -11,7 +11,7 @@ internal static class ResourceSnapshots
 
     public static CustomResourceSnapshot Of(App app, PlatformLinks links, CustomResourceSnapshot previous)
     {
-        var (@namespace, name) = (app.Metadata.Namespace!, app.Metadata.Name!);
+        var (@namespace, name) = (app.Metadata.NamespaceProperty!, app.Metadata.Name!);
         var phase = app.Metadata.DeletionTimestamp is not null ? "Deleting" : app.Status?.Phase?.ToString() ?? nameof(AppPhase.Pending);
         return previous with
         {
@@ -24,7 +24,7 @@ internal static class ResourceSnapshots
                 _ => KnownResourceStateStyles.Info,
             }),
             IsHidden = false,
-            CreationTimeStamp = app.Metadata.CreationTimestamp?.UtcDateTime,
+            CreationTimeStamp = app.Metadata.CreationTimestamp,
             Urls =
             [
                 new("gateway", links.GatewayUrl(@namespace, name).ToString(), IsInternal: false),
@@ -53,9 +53,9 @@ internal static class ResourceSnapshots
                 _ => KnownResourceStateStyles.Info,
             }),
             IsHidden = false,
-            CreationTimeStamp = image.Metadata.CreationTimestamp?.UtcDateTime,
+            CreationTimeStamp = image.Metadata.CreationTimestamp,
             Properties = Properties(
-                ("aerogrid.tenant", "Tenant", image.Metadata.Namespace),
+                ("aerogrid.tenant", "Tenant", image.Metadata.NamespaceProperty),
                 ("aerogrid.hash", "Hash", image.Status?.Hash),
                 ("aerogrid.reference", "Reference", image.Status?.Reference),
                 ("aerogrid.message", "Message", image.Status?.Message)),

@@ -26,7 +26,7 @@ internal sealed class AppProxyConfigProvider : IProxyConfigProvider
 
     private void OnChanged(InformerEvent<App> change)
     {
-        var target = new AppTarget(change.Object.Metadata.Namespace ?? "", change.Object.Metadata.Name ?? "");
+        var target = new AppTarget(change.Object.Metadata.NamespaceProperty ?? "", change.Object.Metadata.Name ?? "");
         if (change.Type == InformerEventType.Deleted)
         {
             if (_endpoints.Remove(target))

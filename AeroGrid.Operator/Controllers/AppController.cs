@@ -9,6 +9,9 @@ using AeroGrid.Api.Resources;
 using AeroGrid.Api.Serialization;
 using AeroGrid.Operator.Runtime;
 using AeroGrid.Operator.Workloads;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
 
 namespace AeroGrid.Operator.Controllers;
 
@@ -134,7 +137,7 @@ internal sealed partial class AppController(
 
     private async Task WriteRunningAsync(App app, string? image, CancellationToken cancellationToken)
     {
-        var workload = runtime.Observe(app.Metadata.Namespace!, app.Metadata.Name!)!;
+        var workload = runtime.Observe(app.Metadata.NamespaceProperty!, app.Metadata.Name!)!;
         var (phase, message) = workload switch
         {
             { CrashLooping: true, ReadyEndpoints.Count: 0 } => (AppPhase.Failed, $"CrashLoopBackOff: {workload.LastFailure}; restarting with backoff."),
@@ -148,18 +151,18 @@ internal sealed partial class AppController(
     }
 
     /// <summary>The status: what is happening now, plus the truth about what serves, from the runtime.</summary>
-    private async Task WriteAsync(App app, AppPhase phase, string message, string? failureLog, Condition? progressing, CancellationToken cancellationToken)
+    private async Task WriteAsync(App app, AppPhase phase, string message, string? failureLog, V1Condition? progressing, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var old = app.Status ?? new AppStatus();
-        var workload = runtime.Observe(app.Metadata.Namespace!, app.Metadata.Name!);
+        var workload = runtime.Observe(app.Metadata.NamespaceProperty!, app.Metadata.Name!);
         var serving = workload is { ReadyEndpoints.Count: > 0 };
         if (phase == AppPhase.Failed && serving)
         {
             message = $"{message.TrimEnd('.')}. Revision {workload!.Revision} keeps serving.";
         }
         var generation = app.Metadata.Generation;
-        var conditions = Conditions.Set(old.Conditions, new Condition
+        var conditions = Conditions.Set(old.Conditions, new V1Condition
         {
             Type = "Ready",
             Status = serving ? "True" : "False",
@@ -177,7 +180,7 @@ internal sealed partial class AppController(
             ObservedGeneration = generation,
             Message = message,
             FailureLog = failureLog,
-            Url = $"/apps/{app.Metadata.Namespace}/{app.Metadata.Name}",
+            Url = $"/apps/{app.Metadata.NamespaceProperty}/{app.Metadata.Name}",
             Revision = workload?.Revision ?? old.Revision,
             RevisionHash = workload?.Hash ?? old.RevisionHash,
             ReadyReplicas = workload?.ReadyEndpoints.Count ?? 0,
@@ -193,23 +196,23 @@ internal sealed partial class AppController(
         {
             await api.Images.CreateAsync(new Image
             {
-                Metadata = new ObjectMeta
+                Metadata = new V1ObjectMeta
                 {
                     Name = ImageHash.ImageName(hash),
-                    Namespace = app.Metadata.Namespace,
-                    Labels = new() { ["aerogrid.io/image-hash"] = hash },
+                    NamespaceProperty = app.Metadata.NamespaceProperty,
+                    Labels = new Dictionary<string, string> { ["aerogrid.io/image-hash"] = hash },
                 },
                 Spec = new ImageSpec { Runtime = app.Spec.Runtime, Requirements = ImageHash.Requirements(app.Spec) },
             }, cancellationToken);
         }
-        catch (ApiException e) when (e.StatusCode == System.Net.HttpStatusCode.Conflict)
+        catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Conflict)
         {
             // Another app of the tenant asked for the same environment first.
         }
     }
 
     private async Task SetFinalizersAsync(App app, List<string> finalizers, CancellationToken cancellationToken) =>
-        await api.Apps.PatchAsync(app.Metadata.Namespace, app.Metadata.Name!,
+        await api.Apps.PatchAsync(app.Metadata.NamespaceProperty, app.Metadata.Name!,
             new JsonObject
             {
                 ["metadata"] = new JsonObject
@@ -218,9 +221,9 @@ internal sealed partial class AppController(
                     ["finalizers"] = finalizers.Count == 0 ? null : new JsonArray([.. finalizers.Select(f => (JsonNode)f)]),
                 },
             },
-            PatchType.Merge, cancellationToken: cancellationToken);
+            V1Patch.PatchType.MergePatch, cancellationToken: cancellationToken);
 
-    private static Condition Progressing(string status, string reason, string message) =>
+    private static V1Condition Progressing(string status, string reason, string message) =>
         new() { Type = "Progressing", Status = status, Reason = reason, Message = message };
 
     /// <summary>What makes a revision: a change to any of these (or a Redeploy, <see cref="AppAnnotations.RestartedAt"/>) starts a new one.</summary>
@@ -235,7 +238,7 @@ internal sealed partial class AppController(
             ["env"] = JsonSerializer.SerializeToNode(spec.Env, ApiJson.Options),
         };
         // Only when set, so apps that were never restarted keep the hash (and revision) they had.
-        if (app.Metadata.Annotations?.GetValueOrDefault(AppAnnotations.RestartedAt) is { } restartedAt)
+        if (app.GetAnnotation(AppAnnotations.RestartedAt) is { } restartedAt)
         {
             template["restartedAt"] = restartedAt;
         }

@@ -4,6 +4,7 @@ using AeroGrid.Api.Meta;
 using AeroGrid.Api.Resources;
 using AeroGrid.Operator.Runtime;
 using AeroGrid.Operator.Workloads;
+using k8s.Models;
 
 namespace AeroGrid.Operator.Controllers;
 
@@ -90,7 +91,7 @@ internal sealed partial class ImageController(ApiClient api, Informer<Image> ima
         Conditions = Conditions.Set(image.Status?.Conditions, Condition("True", "Built", message, image.Metadata.Generation), time.GetUtcNow()),
     };
 
-    private static Condition Condition(string status, string reason, string message, long? generation) =>
+    private static V1Condition Condition(string status, string reason, string message, long? generation) =>
         new() { Type = "Ready", Status = status, Reason = reason, Message = message, ObservedGeneration = generation };
 
     private Task WriteAsync(Image image, ImageStatus status, CancellationToken cancellationToken) =>

@@ -29,7 +29,7 @@ internal sealed class OperatorHost(
         {
             imageController.Queue.Add(ObjectKey.Of(e.Object));
             // The Apps waiting for this environment: same tenant, same dependency hash.
-            foreach (var app in apps.List(e.Object.Metadata.Namespace))
+            foreach (var app in apps.List(e.Object.Metadata.NamespaceProperty))
             {
                 if (ImageHash.ImageName(ImageHash.Of(app.Spec)) == e.Object.Metadata.Name)
                 {

@@ -4,6 +4,8 @@ using System.Net;
 using AeroGrid.Api.Client;
 using AeroGrid.Api.Meta;
 using AeroGrid.Api.Resources;
+using k8s.Autorest;
+using k8s.Models;
 using Microsoft.Extensions.Options;
 
 namespace AeroGrid.Operator.Controllers;
@@ -47,14 +49,14 @@ internal sealed partial class RevisionHistory(ApiClient api, IOptions<OperatorOp
 
     private async Task CreateOrReplaceAsync(string key, Revision snapshot, CancellationToken cancellationToken)
     {
-        var (@namespace, name) = (snapshot.Metadata.Namespace, snapshot.Metadata.Name!);
+        var (@namespace, name) = (snapshot.Metadata.NamespaceProperty, snapshot.Metadata.Name!);
         try
         {
             await api.Revisions.CreateAsync(snapshot, cancellationToken);
             LogRecorded(logger, key, snapshot.Spec.Revision);
             return;
         }
-        catch (ApiException e) when (e.StatusCode == HttpStatusCode.Conflict)
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
         {
             // Recorded before (by an Operator that has since restarted), or a stale record under the same number.
         }
@@ -76,7 +78,7 @@ internal sealed partial class RevisionHistory(ApiClient api, IOptions<OperatorOp
     /// <summary>Deletes the oldest Revisions beyond the limit; the one that serves counts and always stays.</summary>
     private async Task PruneAsync(string key, Revision serving, CancellationToken cancellationToken)
     {
-        var older = (await ListAsync(serving.Metadata.Namespace!, serving.Spec.App, cancellationToken))
+        var older = (await ListAsync(serving.Metadata.NamespaceProperty!, serving.Spec.App, cancellationToken))
             .Where(revision => revision.Metadata.Name != serving.Metadata.Name)
             .OrderByDescending(revision => revision.Spec.Revision)
             .Skip(options.Value.RevisionHistoryLimit - 1);
@@ -88,15 +90,15 @@ internal sealed partial class RevisionHistory(ApiClient api, IOptions<OperatorOp
     }
 
     private async Task<IReadOnlyList<Revision>> ListAsync(string @namespace, string app, CancellationToken cancellationToken) =>
-        (await api.Revisions.ListAsync(@namespace, $"{Revision.AppLabel}={app}", cancellationToken: cancellationToken)).Items;
+        (await api.Revisions.ListAsync(@namespace, $"{Revision.AppLabel}={app}", cancellationToken: cancellationToken)).Items.AsReadOnly();
 
     private async Task DeleteAsync(Revision revision, CancellationToken cancellationToken)
     {
         try
         {
-            await api.Revisions.DeleteAsync(revision.Metadata.Namespace, revision.Metadata.Name!, cancellationToken);
+            await api.Revisions.DeleteAsync(revision.Metadata.NamespaceProperty, revision.Metadata.Name!, cancellationToken);
         }
-        catch (ApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
         {
             // Gone already.
         }
@@ -104,18 +106,18 @@ internal sealed partial class RevisionHistory(ApiClient api, IOptions<OperatorOp
 
     private static Revision Snapshot(App app, long revision, string revisionHash, string image) => new()
     {
-        Metadata = new ObjectMeta
+        Metadata = new V1ObjectMeta
         {
             Name = Revision.NameOf(app.Metadata.Name!, revision),
-            Namespace = app.Metadata.Namespace,
-            Labels = new()
+            NamespaceProperty = app.Metadata.NamespaceProperty,
+            Labels = new Dictionary<string, string>
             {
                 [Revision.AppLabel] = app.Metadata.Name!,
                 [Revision.RevisionLabel] = revision.ToString(CultureInfo.InvariantCulture),
             },
             OwnerReferences =
             [
-                new OwnerReference
+                new V1OwnerReference
                 {
                     ApiVersion = app.ApiVersion,
                     Kind = app.Kind,

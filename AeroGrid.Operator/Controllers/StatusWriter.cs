@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using AeroGrid.Api.Client;
 using AeroGrid.Api.Meta;
 using AeroGrid.Api.Serialization;
+using k8s.Models;
 
 namespace AeroGrid.Operator.Controllers;
 
@@ -16,12 +17,12 @@ internal static class StatusWriter
 {
     public static Task WriteAsync<T, TStatus>(ResourceClient<T> client, T obj, TStatus status, CancellationToken cancellationToken)
         where T : KubernetesObject =>
-        client.PatchAsync(obj.Metadata.Namespace, obj.Metadata.Name!,
+        client.PatchAsync(obj.Metadata.NamespaceProperty, obj.Metadata.Name!,
             new JsonArray(new JsonObject
             {
                 ["op"] = "add",
                 ["path"] = "/status",
                 ["value"] = JsonSerializer.SerializeToNode(status, ApiJson.Options),
             }),
-            PatchType.Json, status: true, cancellationToken);
+            V1Patch.PatchType.JsonPatch, status: true, cancellationToken);
 }

@@ -1,9 +1,10 @@
 using System.Net;
 using System.Text.Json;
 using AeroGrid.Api.Client;
-using AeroGrid.Api.Meta;
 using AeroGrid.Api.Resources;
 using AeroGrid.Api.Serialization;
+using k8s;
+using k8s.Autorest;
 
 namespace AeroGrid.Portal.Bff;
 
@@ -19,7 +20,7 @@ internal static partial class AppEvents
     public static async Task StreamAsync(HttpContext http, PersonApi api, ILogger<PersonApi> logger)
     {
         var session = BffFilter.SessionOf(http);
-        var apps = api.For(session).Apps;
+        var apps = api.Client.Apps;
         var cancellationToken = http.RequestAborted;
         http.Response.ContentType = "text/event-stream";
         http.Response.Headers.CacheControl = "no-store";
@@ -37,29 +38,30 @@ internal static partial class AppEvents
                     // A watch the server ends (its timeout) resumes from the last version seen, without a new snapshot.
                     while (!cancellationToken.IsCancellationRequested)
                     {
-                        await foreach (var change in apps.WatchAsync(session.Tenant, resourceVersion, timeoutSeconds: 300, cancellationToken: cancellationToken))
+                        await foreach (var (type, app) in apps.WatchAsync(session.Tenant, resourceVersion, timeoutSeconds: 300, cancellationToken: cancellationToken))
                         {
-                            resourceVersion = change.Object?.Metadata.ResourceVersion ?? resourceVersion;
-                            if (change.Type == WatchEventType.Bookmark)
+                            resourceVersion = app.Metadata?.ResourceVersion ?? resourceVersion;
+                            if (type == WatchEventType.Bookmark)
                             {
                                 await http.Response.WriteAsync(": keep-alive\n\n", cancellationToken); // Keeps idle proxies from closing the stream.
                                 await http.Response.Body.FlushAsync(cancellationToken);
                                 continue;
                             }
-                            await WriteAsync(http, "change", change);
+                            // The wire's names (ADDED, MODIFIED, DELETED), which KubernetesClient's enum keeps only as EnumMember values.
+                            await WriteAsync(http, "change", new { Type = type.ToString().ToUpperInvariant(), Object = app });
                         }
                     }
                 }
-                catch (ApiException e) when (e.StatusCode == HttpStatusCode.Gone)
+                catch (Exception e) when (ApiErrors.StatusCodeOf(e) == HttpStatusCode.Gone)
                 {
                     // Too far behind: list again.
                 }
-                catch (ApiException e) when (e.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+                catch (HttpOperationException e) when (e.Response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
                 {
-                    await WriteAsync(http, "failure", e.Status); // The token ended: the page asks the person to sign in again.
+                    await WriteAsync(http, "failure", ApiErrors.StatusOf(e)); // The token ended: the page asks the person to sign in again.
                     return;
                 }
-                catch (Exception e) when (e is HttpRequestException or IOException or ApiException && !cancellationToken.IsCancellationRequested)
+                catch (Exception e) when (e is HttpRequestException or IOException or HttpOperationException or KubernetesException && !cancellationToken.IsCancellationRequested)
                 {
                     LogWatchInterrupted(logger, session.Tenant, e.Message);
                     await Task.Delay(RetryDelay, cancellationToken);

@@ -1,5 +1,6 @@
 using AeroGrid.Api.Client;
 using AeroGrid.Api.Resources;
+using k8s.Autorest;
 
 namespace AeroGrid.Portal.Bff;
 
@@ -58,7 +59,7 @@ internal static class AppSaves
             {
                 return BffResults.Json(await apps.UpdateAsync(current with { Spec = spec(current) }, cancellationToken));
             }
-            catch (ApiException e) when (e.StatusCode == System.Net.HttpStatusCode.Conflict && attempt < Attempts)
+            catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Conflict && attempt < Attempts)
             {
                 // Written in between (most likely a status update): read it again.
             }

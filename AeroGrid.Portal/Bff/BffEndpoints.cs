@@ -7,6 +7,7 @@ using AeroGrid.Api.Serialization;
 using AeroGrid.Portal.Bff;
 using AeroGrid.Portal.Templates;
 using AeroGrid.ServiceDefaults.Authentication;
+using k8s.Models;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -38,7 +39,7 @@ internal static class BffEndpoints
         apps.MapPost("", async (HttpContext http, PersonApi api) =>
         {
             var body = await ReadAsync<App>(http);
-            var created = await Api(http, api).Apps.CreateAsync(body with { Metadata = body.Metadata with { Namespace = Tenant(http) } }, http.RequestAborted);
+            var created = await Api(http, api).Apps.CreateAsync(body with { Metadata = body.Metadata with { NamespaceProperty = Tenant(http) } }, http.RequestAborted);
             return BffResults.Json(created, StatusCodes.Status201Created);
         });
         apps.MapGet(AppRoute, async (HttpContext http, PersonApi api, string name) =>
@@ -48,7 +49,7 @@ internal static class BffEndpoints
         apps.MapPatch(AppRoute, async (HttpContext http, PersonApi api, string name) =>
         {
             var patch = await ReadAsync<JsonNode>(http);
-            return BffResults.Json(await Api(http, api).Apps.PatchAsync(Tenant(http), name, patch, PatchType.Merge, cancellationToken: http.RequestAborted));
+            return BffResults.Json(await Api(http, api).Apps.PatchAsync(Tenant(http), name, patch, V1Patch.PatchType.MergePatch, cancellationToken: http.RequestAborted));
         });
         apps.MapDelete(AppRoute, async (HttpContext http, PersonApi api, string name) =>
         {
@@ -89,7 +90,7 @@ internal static class BffEndpoints
         canInvoke = person.Can(Permissions.AppsInvoke, person.Tenant!),
     });
 
-    private static ApiClient Api(HttpContext http, PersonApi api) => api.For(BffFilter.SessionOf(http));
+    private static ApiClient Api(HttpContext http, PersonApi api) => api.Client;
 
     private static string Tenant(HttpContext http) => BffFilter.SessionOf(http).Tenant;
 

@@ -3,6 +3,7 @@ using AeroGrid.Api.Client;
 using AeroGrid.Api.Meta;
 using AeroGrid.Portal.Sessions;
 using AeroGrid.ServiceDefaults.Authentication;
+using k8s.Autorest;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.Options;
@@ -46,9 +47,9 @@ internal sealed class BffFilter(IOptions<AeroGridAuthOptions> auth) : IEndpointF
         {
             return await next(context);
         }
-        catch (ApiException e)
+        catch (HttpOperationException e)
         {
-            return BffResults.Status(e.Status);
+            return BffResults.Status(ApiErrors.StatusOf(e));
         }
         catch (JsonException e)
         {

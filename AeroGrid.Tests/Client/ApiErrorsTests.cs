@@ -1,49 +1,62 @@
 using System.Net;
 using System.Text;
 using AeroGrid.Api.Client;
+using k8s.Autorest;
 
 namespace AeroGrid.Tests.Client;
 
+/// <summary>Reading the server's Status out of KubernetesClient's exceptions.</summary>
 public sealed class ApiErrorsTests
 {
     [Fact]
-    public async Task A_status_body_becomes_the_exceptions_status()
+    public void A_status_body_becomes_the_exceptions_status()
     {
         using var response = Response(HttpStatusCode.Conflict, """
             {"kind":"Status","apiVersion":"v1","status":"Failure","reason":"Conflict","code":409,
              "message":"the object has been modified","details":{"name":"orders","kind":"apps"}}
             """);
 
-        var e = await ApiErrors.FromResponseAsync(response, TestContext.Current.CancellationToken);
+        var status = ApiErrors.StatusOf(Refusal(response));
 
-        Assert.Equal(HttpStatusCode.Conflict, e.StatusCode);
-        Assert.Equal("Conflict", e.Reason);
-        Assert.Equal("orders", e.Status.Details?.Name);
-        Assert.Equal("the object has been modified", e.Message);
+        Assert.Equal(409, status.Code);
+        Assert.Equal("Conflict", status.Reason);
+        Assert.Equal("orders", status.Details?.Name);
+        Assert.Equal("the object has been modified", status.Message);
     }
 
     [Fact]
-    public async Task Any_other_body_becomes_a_readable_status_with_the_reason_of_the_code()
+    public void Any_other_body_becomes_a_readable_status_with_the_reason_of_the_code()
     {
         using var response = Response(HttpStatusCode.BadGateway, "<html>upstream connect error</html>");
 
-        var e = await ApiErrors.FromResponseAsync(response, TestContext.Current.CancellationToken);
+        var status = ApiErrors.StatusOf(Refusal(response));
 
-        Assert.Equal(HttpStatusCode.BadGateway, e.StatusCode);
-        Assert.Equal("InternalError", e.Reason);
-        Assert.Equal("Failure", e.Status.Outcome);
-        Assert.Contains("GET /apis/aerogrid.io/v1alpha1/apps: 502 Bad Gateway: <html>upstream connect error</html>", e.Message, StringComparison.Ordinal);
+        Assert.Equal(502, status.Code);
+        Assert.Equal("InternalError", status.Reason);
+        Assert.Equal("Failure", status.Status);
+        Assert.Contains("GET /apis/aerogrid.io/v1alpha1/apps: 502 Bad Gateway: <html>upstream connect error</html>", status.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Json_that_is_not_a_status_is_not_taken_for_one()
+    public void Json_that_is_not_a_status_is_not_taken_for_one()
     {
         using var response = Response(HttpStatusCode.NotFound, """{"error":"no route"}""");
 
-        var e = await ApiErrors.FromResponseAsync(response, TestContext.Current.CancellationToken);
+        var status = ApiErrors.StatusOf(Refusal(response));
 
-        Assert.Equal("NotFound", e.Reason);
-        Assert.Contains("no route", e.Message, StringComparison.Ordinal);
+        Assert.Equal("NotFound", status.Reason);
+        Assert.Contains("no route", status.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>What KubernetesClient throws for a refused request: the response's text, no Status.</summary>
+    private static HttpOperationException Refusal(HttpResponseMessage response)
+    {
+        var body = response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken).GetAwaiter().GetResult();
+        return new HttpOperationException("refused")
+        {
+            Request = new HttpRequestMessageWrapper(response.RequestMessage!, ""),
+            Response = new HttpResponseMessageWrapper(response, body),
+        };
     }
 
     private static HttpResponseMessage Response(HttpStatusCode code, string body) => new(code)

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using AeroGrid.Api.Client;
 using AeroGrid.Api.Resources;
 using AeroGrid.Tests.Infrastructure;
+using k8s.Models;
 
 namespace AeroGrid.Tests.Client;
 
@@ -35,7 +36,7 @@ public sealed class InformerTests(ShortHistoryControlPlane server) : IClassFixtu
         Assert.All(events.Events, e => Assert.Equal(InformerEventType.Added, e.Type));
 
         await api.Apps.CreateAsync(TestApps.New(tenant, "d"), Ct);
-        await api.Apps.PatchAsync(tenant, "a", JsonNode.Parse("""{"spec":{"replicas":2}}""")!, PatchType.Merge, cancellationToken: Ct);
+        await api.Apps.PatchAsync(tenant, "a", JsonNode.Parse("""{"spec":{"replicas":2}}""")!, V1Patch.PatchType.MergePatch, cancellationToken: Ct);
         await api.Apps.DeleteAsync(tenant, "b", Ct);
         var changes = (await events.WaitUntilAsync(all => all.Count >= 6)).Skip(3).ToList();
 

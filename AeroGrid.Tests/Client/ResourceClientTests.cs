@@ -1,9 +1,11 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using AeroGrid.Api.Client;
-using AeroGrid.Api.Meta;
 using AeroGrid.Api.Resources;
 using AeroGrid.Tests.Infrastructure;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
 
 namespace AeroGrid.Tests.Client;
 
@@ -36,17 +38,17 @@ public sealed class ResourceClientTests(ControlPlaneFixture server) : IClassFixt
     }
 
     [Fact]
-    public async Task A_missing_object_is_a_NotFound_ApiException()
+    public async Task A_missing_object_is_a_NotFound_with_the_servers_status()
     {
         var api = await server.AdminApiAsync();
 
-        var get = await Assert.ThrowsAsync<ApiException>(() => api.Apps.GetAsync("acme", "never-created", Ct));
-        var delete = await Assert.ThrowsAsync<ApiException>(() => api.Apps.DeleteAsync("acme", "never-created", Ct));
+        var get = await Assert.ThrowsAsync<HttpOperationException>(() => api.Apps.GetAsync("acme", "never-created", Ct));
+        var delete = await Assert.ThrowsAsync<HttpOperationException>(() => api.Apps.DeleteAsync("acme", "never-created", Ct));
 
-        Assert.Equal(HttpStatusCode.NotFound, get.StatusCode);
-        Assert.Equal("NotFound", get.Reason);
-        Assert.Equal("never-created", get.Status.Details?.Name);
-        Assert.Equal(HttpStatusCode.NotFound, delete.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, get.Response.StatusCode);
+        Assert.Equal("NotFound", ApiErrors.StatusOf(get).Reason);
+        Assert.Equal("never-created", ApiErrors.StatusOf(get).Details?.Name);
+        Assert.Equal(HttpStatusCode.NotFound, delete.Response.StatusCode);
     }
 
     [Fact]
@@ -60,12 +62,12 @@ public sealed class ResourceClientTests(ControlPlaneFixture server) : IClassFixt
         }
 
         var first = await api.Apps.ListAsync("acme", "test=paging", limit: 2, cancellationToken: Ct);
-        var second = await api.Apps.ListAsync("acme", "test=paging", limit: 2, first.Metadata.Continue, Ct);
+        var second = await api.Apps.ListAsync("acme", "test=paging", limit: 2, first.Metadata.ContinueProperty, Ct);
 
         Assert.Equal(2, first.Items.Count);
-        Assert.NotNull(first.Metadata.Continue);
+        Assert.NotNull(first.Metadata.ContinueProperty);
         Assert.Single(second.Items);
-        Assert.True(string.IsNullOrEmpty(second.Metadata.Continue));
+        Assert.True(string.IsNullOrEmpty(second.Metadata.ContinueProperty));
         Assert.Equal(["page-a", "page-b", "page-c"], first.Items.Concat(second.Items).Select(a => a.Metadata.Name).Order());
     }
 
@@ -76,10 +78,10 @@ public sealed class ResourceClientTests(ControlPlaneFixture server) : IClassFixt
         var created = await api.Apps.CreateAsync(TestApps.New("acme", "stale"), Ct);
         await api.Apps.UpdateAsync(created with { Spec = created.Spec with { Replicas = 2 } }, Ct);
 
-        var e = await Assert.ThrowsAsync<ApiException>(() => api.Apps.UpdateAsync(created with { Spec = created.Spec with { Replicas = 3 } }, Ct));
+        var e = await Assert.ThrowsAsync<HttpOperationException>(() => api.Apps.UpdateAsync(created with { Spec = created.Spec with { Replicas = 3 } }, Ct));
 
-        Assert.Equal(HttpStatusCode.Conflict, e.StatusCode);
-        Assert.Equal("Conflict", e.Reason);
+        Assert.Equal(HttpStatusCode.Conflict, e.Response.StatusCode);
+        Assert.Equal("Conflict", ApiErrors.StatusOf(e).Reason);
         Assert.Equal(2, (await api.Apps.GetAsync("acme", "stale", Ct)).Spec.Replicas);
     }
 
@@ -105,12 +107,12 @@ public sealed class ResourceClientTests(ControlPlaneFixture server) : IClassFixt
         await api.Apps.CreateAsync(TestApps.New("acme", "patched"), Ct);
 
         var merged = await api.Apps.PatchAsync("acme", "patched",
-            JsonNode.Parse("""{"metadata":{"labels":{"tier":"gold"}},"spec":{"replicas":4}}""")!, PatchType.Merge, cancellationToken: Ct);
+            JsonNode.Parse("""{"metadata":{"labels":{"tier":"gold"}},"spec":{"replicas":4}}""")!, V1Patch.PatchType.MergePatch, cancellationToken: Ct);
         var jsonPatched = await api.Apps.PatchAsync("acme", "patched",
             JsonNode.Parse("""[{"op":"test","path":"/spec/replicas","value":4},{"op":"replace","path":"/spec/replicas","value":5}]""")!,
-            PatchType.Json, cancellationToken: Ct);
+            V1Patch.PatchType.JsonPatch, cancellationToken: Ct);
         var statusPatched = await api.Apps.PatchAsync("acme", "patched",
-            JsonNode.Parse("""{"status":{"phase":"Building"},"spec":{"replicas":9}}""")!, PatchType.Merge, status: true, Ct);
+            JsonNode.Parse("""{"status":{"phase":"Building"},"spec":{"replicas":9}}""")!, V1Patch.PatchType.MergePatch, status: true, Ct);
 
         Assert.Equal("gold", merged.Metadata.Labels?["tier"]);
         Assert.Equal(4, merged.Spec.Replicas);
@@ -147,7 +149,7 @@ public sealed class ResourceClientTests(ControlPlaneFixture server) : IClassFixt
         await api.Apps.UpdateAsync(created with { Spec = created.Spec with { Replicas = 2 } }, Ct);
         await api.Apps.DeleteAsync(tenant, "watched", Ct);
 
-        var events = new List<WatchEvent<App>>();
+        var events = new List<(WatchEventType Type, App Object)>();
         await foreach (var e in api.Apps.WatchAsync(tenant, start, cancellationToken: stop.Token))
         {
             if (e.Type != WatchEventType.Bookmark)

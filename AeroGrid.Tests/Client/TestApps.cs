@@ -2,6 +2,8 @@ using System.Net;
 using System.Text.Json.Nodes;
 using AeroGrid.Api.Client;
 using AeroGrid.Api.Resources;
+using k8s;
+using k8s.Models;
 
 namespace AeroGrid.Tests.Client;
 
@@ -10,14 +12,14 @@ internal static class TestApps
 {
     public static App New(string @namespace, string name, Dictionary<string, string>? labels = null, List<string>? finalizers = null) => new()
     {
-        Metadata = new() { Name = name, Namespace = @namespace, Labels = labels, Finalizers = finalizers },
+        Metadata = new() { Name = name, NamespaceProperty = @namespace, Labels = labels, Finalizers = finalizers },
         Spec = new() { Files = [new() { Path = "app.py", Content = "print('hello')" }] },
     };
 
     /// <summary>A fresh tenant, so a test's watch or informer sees only its own writes.</summary>
     public static async Task<string> NewTenantAsync(this ApiClient api, string prefix)
     {
-        var created = await api.Namespaces.CreateAsync(new Namespace { Metadata = new() { GenerateName = prefix + "-" } }, TestContext.Current.CancellationToken);
+        var created = await api.Kubernetes.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new() { GenerateName = prefix + "-" } }, cancellationToken: TestContext.Current.CancellationToken);
         return created.Metadata.Name!;
     }
 
@@ -25,14 +27,14 @@ internal static class TestApps
     /// Writes to the tenant until the server's watch history has moved past <paramref name="resourceVersion"/>
     /// (on a <see cref="Infrastructure.ShortHistoryControlPlane"/>), and returns what a watch from it then throws.
     /// </summary>
-    public static async Task<ApiException> ExpireAsync(this ApiClient api, string tenant, string resourceVersion)
+    public static async Task<KubernetesException> ExpireAsync(this ApiClient api, string tenant, string resourceVersion)
     {
         var ct = TestContext.Current.CancellationToken;
         var churn = await api.Apps.CreateAsync(New(tenant, "churn"), ct);
         for (var i = 0; i < 30; i++)
         {
             var patch = new JsonObject { ["metadata"] = new JsonObject { ["labels"] = new JsonObject { ["i"] = $"v{i}" } } };
-            await api.Apps.PatchAsync(tenant, churn.Metadata.Name!, patch, PatchType.Merge, cancellationToken: ct);
+            await api.Apps.PatchAsync(tenant, churn.Metadata.Name!, patch, V1Patch.PatchType.MergePatch, cancellationToken: ct);
         }
         // Compaction runs every 200 ms; until it has, the watch just ends after its timeout.
         for (var attempt = 0; attempt < 50; attempt++)
@@ -43,7 +45,7 @@ internal static class TestApps
                 {
                 }
             }
-            catch (ApiException e) when (e.StatusCode == HttpStatusCode.Gone)
+            catch (KubernetesException e) when (e.Status.Code == (int)HttpStatusCode.Gone)
             {
                 return e;
             }

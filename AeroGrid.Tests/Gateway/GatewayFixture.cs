@@ -16,14 +16,6 @@ public sealed class GatewayFixture : IAsyncLifetime
     /// <summary>The gateway follows the API through a watch: a change reaches its routes a moment later.</summary>
     public static readonly TimeSpan RouteTimeout = TimeSpan.FromSeconds(10);
 
-    /// <summary>
-    /// The API client's resilience timeouts, shorter than the standard 10 s and 30 s so a test can outlive them: a watch
-    /// must stay open past both.
-    /// </summary>
-    public static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(4);
-
-    public static readonly TimeSpan TotalTimeout = TimeSpan.FromSeconds(8);
-
     private readonly int _port = ServiceProcess.FreePort();
     private ServiceProcess? _gateway;
     private StandInApp? _first;
@@ -43,9 +35,6 @@ public sealed class GatewayFixture : IAsyncLifetime
 
     internal string AdminToken => _adminToken ?? throw new InvalidOperationException("not started");
 
-    /// <summary>When the gateway answered healthy, its Apps listed and their watch open.</summary>
-    internal DateTime HealthyAt { get; private set; }
-
     private ApiClient Api => _api ?? throw new InvalidOperationException("not started");
 
     public async ValueTask InitializeAsync()
@@ -64,11 +53,8 @@ public sealed class GatewayFixture : IAsyncLifetime
             // ASP.NET Core starts a request activity on its own while its hosting log is on; off, the trace test shows that
             // the gateway's tracing (ServiceDefaults) does.
             "--Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics", "None",
-            "--Gateway:ApiServerResilience:AttemptTimeout:Timeout", AttemptTimeout.ToString(),
-            "--Gateway:ApiServerResilience:TotalRequestTimeout:Timeout", TotalTimeout.ToString(),
         ]);
         await _gateway.WaitHealthyAsync(new Uri(Url, "/health"));
-        HealthyAt = DateTime.UtcNow;
         await DeployAsync("acme", "echo", AppPhase.Running, First.Address);
     }
 
@@ -91,7 +77,7 @@ public sealed class GatewayFixture : IAsyncLifetime
     {
         var app = await Api.Apps.CreateAsync(new App
         {
-            Metadata = new() { Name = name, Namespace = tenant },
+            Metadata = new() { Name = name, NamespaceProperty = tenant },
             Spec = new() { Files = [new() { Path = "app.py", Content = "print('a stand-in serves this app')" }] },
         });
         await WriteStatusAsync(app, phase, endpoints);
@@ -129,7 +115,7 @@ public sealed class GatewayFixture : IAsyncLifetime
             Status = new AppStatus
             {
                 Phase = phase,
-                Url = $"/apps/{app.Metadata.Namespace}/{app.Metadata.Name}",
+                Url = $"/apps/{app.Metadata.NamespaceProperty}/{app.Metadata.Name}",
                 ReadyReplicas = endpoints.Length,
                 Endpoints = [.. endpoints],
             },

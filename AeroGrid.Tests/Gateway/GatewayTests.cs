@@ -18,23 +18,6 @@ public sealed class GatewayTests(GatewayFixture gateway) : IClassFixture<Gateway
         Assert.Empty(ConsoleLog.Problems(gateway.Process.StartupOutput));
 
     [Fact]
-    public async Task The_watch_of_apps_outlives_the_resilience_timeouts_of_the_api_client()
-    {
-        var outlived = gateway.HealthyAt + GatewayFixture.TotalTimeout + GatewayFixture.AttemptTimeout - DateTime.UtcNow;
-        if (outlived > TimeSpan.Zero)
-        {
-            await Task.Delay(outlived, TestContext.Current.CancellationToken);
-        }
-
-        // Routed through the watch opened at start; a cut watch would be watched again, so its failure is in the log.
-        await gateway.DeployAsync("acme", "outlives-timeouts", AppPhase.Running, gateway.First.Address);
-
-        var problems = ConsoleLog.Problems(gateway.Process.Output);
-        Assert.DoesNotContain(problems, line => line.Contains("AeroGrid.Api.Client.Informer", StringComparison.Ordinal));
-        Assert.DoesNotContain(problems, line => line.Contains("Polly", StringComparison.Ordinal));
-    }
-
-    [Fact]
     public async Task A_request_without_a_token_is_401_with_a_bearer_challenge()
     {
         using var http = gateway.Client(null);

@@ -1,20 +1,21 @@
 using AeroGrid.Api.Client;
+using k8s;
 
 namespace AeroGrid.Tests.Infrastructure;
 
-/// <summary>Typed API clients for the control plane under test.</summary>
+/// <summary>KubernetesClient connections to the control plane under test.</summary>
 internal static class ApiClients
 {
     /// <summary>
-    /// An <see cref="ApiClient"/> with the platform's admin token. The HttpClient lives as long as the test process,
-    /// as a service's would; <paramref name="handler"/> lets a test stand between the client and the network.
+    /// An <see cref="ApiClient"/> with the platform's admin token, living as long as the test process, as a service's
+    /// would. <paramref name="network"/> lets a test stand between the client and the server, <paramref name="configure"/>
+    /// change KubernetesClient's settings.
     /// </summary>
-    public static async Task<ApiClient> AdminApiAsync(this ControlPlaneFixture server, HttpMessageHandler? handler = null)
+    public static async Task<ApiClient> AdminApiAsync(
+        this ControlPlaneFixture server, DelegatingHandler? network = null, Action<KubernetesClientConfiguration>? configure = null)
     {
-        var token = await server.AdminTokenAsync();
-        var http = handler is null ? new HttpClient() : new HttpClient(handler);
-        http.BaseAddress = server.Url;
-        http.Timeout = TimeSpan.FromSeconds(30);
-        return new ApiClient(http, _ => ValueTask.FromResult<string?>(token));
+        var configuration = new KubernetesClientConfiguration { Host = server.Url.ToString(), AccessToken = await server.AdminTokenAsync() };
+        configure?.Invoke(configuration);
+        return new ApiClient(network is null ? new Kubernetes(configuration) : new Kubernetes(configuration, network));
     }
 }

@@ -10,7 +10,7 @@ namespace AeroGrid.Tests.Infrastructure;
 /// responses instead would let the handler drain the rest of a response for connection reuse while the client's
 /// read is still pending, so bytes the server sent before the cut could vanish from the middle of a stream.
 /// </remarks>
-internal sealed class NetworkSwitch() : DelegatingHandler(new SocketsHttpHandler())
+internal sealed class NetworkSwitch : DelegatingHandler
 {
     private readonly Lock _gate = new();
     private CancellationTokenSource _connections = new();

@@ -43,8 +43,7 @@ public sealed class OperatorFixture : IAsyncLifetime
     {
         Wheelhouse.AddWheel(WheelDirectory, "greeting", "1.0", "def greet():\n    return 'hello from a wheel'\n");
         await ControlPlane.InitializeAsync();
-        var token = await ControlPlane.AdminTokenAsync();
-        Api = new ApiClient(new HttpClient { BaseAddress = ControlPlane.Url }, _ => ValueTask.FromResult<string?>(token));
+        Api = await ControlPlane.AdminApiAsync();
         await StartOperatorAsync();
         FirstStartupOutput = Process.StartupOutput;
     }

@@ -13,7 +13,7 @@ internal sealed class AppSteps(OperatorFixture platform)
 
     public static App NewApp(string name, string code, string requirements = "") => new()
     {
-        Metadata = new() { Name = name, Namespace = Tenant },
+        Metadata = new() { Name = name, NamespaceProperty = Tenant },
         Spec = new()
         {
             Files = [new() { Path = "app.py", Content = code }, new() { Path = "requirements.txt", Content = requirements }],

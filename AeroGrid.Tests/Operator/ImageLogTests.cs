@@ -26,7 +26,7 @@ public sealed class ImageLogTests(OperatorFixture platform) : IClassFixture<Oper
         var spec = new ImageSpec { Requirements = requirements };
         return await platform.Api.Images.CreateAsync(new Image
         {
-            Metadata = new() { Name = ImageHash.ImageName(ImageHash.Of(spec)), Namespace = tenant },
+            Metadata = new() { Name = ImageHash.ImageName(ImageHash.Of(spec)), NamespaceProperty = tenant },
             Spec = spec,
         });
     }

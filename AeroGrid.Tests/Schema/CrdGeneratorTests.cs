@@ -7,7 +7,7 @@ namespace AeroGrid.Tests.Schema;
 
 public sealed class CrdGeneratorTests
 {
-    private static readonly JsonObject ObjectMetaSchema = OpenApiSchemaGenerator.Generate(typeof(ObjectMeta));
+    private static readonly JsonObject ObjectMetaSchema = OpenApiSchemaGenerator.Generate(typeof(k8s.Models.V1ObjectMeta));
 
     public static TheoryData<string> CustomKinds => [.. ResourceDefinitions.Custom.Select(definition => definition.Kind)];
 

@@ -51,7 +51,7 @@ public sealed class OpenApiSchemaGeneratorTests
     [Fact]
     public void String_maps_become_objects_with_string_values() =>
         Assert.Equal("""{"type":"object","additionalProperties":{"type":"string"}}""",
-            SchemaPath.Field(OpenApiSchemaGenerator.Generate(typeof(ObjectMeta)), "labels").ToJsonString());
+            SchemaPath.Field(OpenApiSchemaGenerator.Generate(typeof(k8s.Models.V1ObjectMeta)), "labels").ToJsonString());
 
     [Fact]
     public void A_property_description_wins_over_its_type_description_and_types_describe_themselves()
@@ -77,7 +77,7 @@ public sealed class OpenApiSchemaGeneratorTests
     [Theory]
     [InlineData("spec.files[]", """["path"]""")]
     [InlineData("spec.env[]", """["name"]""")]
-    [InlineData("status.conditions[]", """["type","status"]""")]
+    [InlineData("status.conditions[]", """["lastTransitionTime","message","reason","status","type"]""")]
     public void Required_fields_are_listed_by_their_parent(string path, string required) =>
         Assert.Equal(required, SchemaPath.Field(AppSchema, path)["required"]?.ToJsonString());
 

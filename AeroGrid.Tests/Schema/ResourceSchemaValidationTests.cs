@@ -13,11 +13,11 @@ namespace AeroGrid.Tests.Schema;
 /// <summary>Objects the API writes pass the CRD's schema, and objects the API would refuse do not.</summary>
 public sealed class ResourceSchemaValidationTests
 {
-    private static readonly DateTimeOffset Noon = new(2025, 6, 1, 12, 0, 0, TimeSpan.Zero);
+    private static readonly DateTime Noon = new(2025, 6, 1, 12, 0, 0, DateTimeKind.Utc);
 
     private static readonly App ValidApp = new()
     {
-        Metadata = new() { Name = "orders", Namespace = "acme", Generation = 3, CreationTimestamp = Noon, Labels = new() { ["team"] = "desk" } },
+        Metadata = new() { Name = "orders", NamespaceProperty = "acme", Generation = 3, CreationTimestamp = Noon, Labels = new Dictionary<string, string> { ["team"] = "desk" } },
         Spec = new()
         {
             Files =
@@ -37,13 +37,13 @@ public sealed class ResourceSchemaValidationTests
             Url = "/apps/acme/orders",
             ReadyReplicas = 2,
             Message = "Serving revision 3.",
-            Conditions = [new() { Type = "Ready", Status = ConditionStatus.True, Reason = "RevisionReady", LastTransitionTime = Noon, ObservedGeneration = 3 }],
+            Conditions = [new() { Type = "Ready", Status = ConditionStatus.True, Reason = "RevisionReady", Message = "Serving.", LastTransitionTime = Noon, ObservedGeneration = 3 }],
         },
     };
 
     private static readonly Image ValidImage = new()
     {
-        Metadata = new() { Name = "env-3f2a", Namespace = "acme" },
+        Metadata = new() { Name = "env-3f2a", NamespaceProperty = "acme" },
         Spec = new() { Requirements = "requests==2.31.0\n" },
         Status = new()
         {
@@ -51,7 +51,7 @@ public sealed class ResourceSchemaValidationTests
             Hash = "3f2a",
             Reference = "registry.local/aerogrid-env:3f2a",
             LogTail = "Successfully installed requests-2.31.0\n",
-            Conditions = [new() { Type = "Ready", Status = ConditionStatus.True, LastTransitionTime = Noon }],
+            Conditions = [new() { Type = "Ready", Status = ConditionStatus.True, Reason = "Built", Message = "", LastTransitionTime = Noon }],
         },
     };
 
@@ -60,9 +60,9 @@ public sealed class ResourceSchemaValidationTests
         Metadata = new()
         {
             Name = "orders-3",
-            Namespace = "acme",
+            NamespaceProperty = "acme",
             CreationTimestamp = Noon,
-            Labels = new() { [Revision.AppLabel] = "orders", [Revision.RevisionLabel] = "3" },
+            Labels = new Dictionary<string, string> { [Revision.AppLabel] = "orders", [Revision.RevisionLabel] = "3" },
             OwnerReferences = [new() { ApiVersion = AeroGridApi.GroupVersion, Kind = App.KindName, Name = "orders", Uid = "5b0c", Controller = true, BlockOwnerDeletion = true }],
         },
         Spec = new()

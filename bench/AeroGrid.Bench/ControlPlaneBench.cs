@@ -3,69 +3,81 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using AeroGrid.Api.Client;
+using AeroGrid.Api.Resources;
+using k8s;
+using k8s.Models;
 
 namespace AeroGrid.Bench;
 
 /// <summary>
 /// The local control plane under load: create and update throughput with concurrent writers, single-writer
-/// latency, and watch event latency (write sent to event received), with 1,000 apps stored.
+/// latency, and watch event latency (write sent to event received), with 1,000 apps stored. The scenario runs
+/// twice, each time on a fresh control plane: through bare HttpClient requests (the reference, what the hand-written
+/// client sent) and through KubernetesClient, as every component now talks to the API.
 /// </summary>
 internal static class ControlPlaneBench
 {
+    private const string Namespace = "bench";
+
     public static async Task<int> RunAsync(string[] args)
     {
         var apps = BenchArgs.Int(args, "apps", 1000);
         var writers = BenchArgs.Int(args, "writers", 8);
         var updates = BenchArgs.Int(args, "updates", 2000);
         var watchEvents = BenchArgs.Int(args, "watch-events", 500);
-        var port = PlatformProcess.FreePort();
-        var url = new Uri($"http://127.0.0.1:{port}");
-        var data = Directory.CreateTempSubdirectory("aerogrid-bench-").FullName;
-        await using var server = await PlatformProcess.StartControlPlaneAsync(url, data);
-        using var http = new HttpClient { BaseAddress = url };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await DevIssuer.AdminTokenAsync(http));
-        const string Collection = "/apis/aerogrid.io/v1alpha1/namespaces/bench/apps";
-
         Console.WriteLine($"control plane bench: {apps} apps, {writers} concurrent writers, {updates} updates, {watchEvents} watch events");
-
-        var created = await TimedAsync(apps, writers, i => SendAsync(http, HttpMethod.Post, Collection, Manifest($"app-{i}"), "application/json"));
-        Console.WriteLine($"create: {created.PerSecond:F0} objects/s with {writers} writers; latency {created.Latencies}");
-
-        var updated = await TimedAsync(updates, writers, i => SendAsync(http, HttpMethod.Patch, $"{Collection}/app-{i % apps}",
-            new JsonObject { ["spec"] = new JsonObject { ["replicas"] = i % 5 + 1 } }, "application/merge-patch+json"));
-        Console.WriteLine($"update (merge patch): {updated.PerSecond:F0} objects/s with {writers} writers; latency {updated.Latencies}");
-
-        var single = await TimedAsync(updates / 4, 1, i => SendAsync(http, HttpMethod.Patch, $"{Collection}/app-{i % apps}",
-            new JsonObject { ["metadata"] = new JsonObject { ["labels"] = new JsonObject { ["round"] = $"r{i}" } } }, "application/merge-patch+json"));
-        Console.WriteLine($"update, one writer: {single.PerSecond:F0} objects/s; latency {single.Latencies}");
-
-        var list = Stopwatch.StartNew();
-        var listed = await http.GetFromJsonAsync<JsonObject>(Collection);
-        Console.WriteLine($"list of {listed!["items"]!.AsArray().Count} apps: {list.Elapsed.TotalMilliseconds:F1} ms");
-
-        Console.WriteLine($"watch event latency (write sent -> event received): {await WatchLatencyAsync(http, Collection, watchEvents)}");
-        Console.WriteLine($"database size: {new FileInfo(Path.Combine(data, "aerogrid.db")).Length / 1024} KiB (+ WAL {new FileInfo(Path.Combine(data, "aerogrid.db-wal")).Length / 1024} KiB)");
-        Directory.Delete(data, recursive: true);
+        foreach (var client in new[] { "HttpClient", "KubernetesClient" })
+        {
+            var url = new Uri($"http://127.0.0.1:{PlatformProcess.FreePort()}");
+            var data = Directory.CreateTempSubdirectory("aerogrid-bench-").FullName;
+            await using (var server = await PlatformProcess.StartControlPlaneAsync(url, data))
+            {
+                using var http = new HttpClient { BaseAddress = url };
+                var token = await DevIssuer.AdminTokenAsync(http);
+                http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                using var kubernetes = ApiConnection.Connect(new KubernetesClientConfiguration { Host = url.ToString(), AccessToken = token });
+                IBenchApi api = client == "HttpClient" ? new RawApi(http) : new TypedApi(kubernetes);
+                Console.WriteLine($"-- through {client}");
+                await RunScenarioAsync(api, apps, writers, updates, watchEvents);
+                Console.WriteLine($"database size: {new FileInfo(Path.Combine(data, "aerogrid.db")).Length / 1024} KiB (+ WAL {new FileInfo(Path.Combine(data, "aerogrid.db-wal")).Length / 1024} KiB)");
+            }
+            Directory.Delete(data, recursive: true);
+        }
         return 0;
     }
 
-    private static async Task<Latencies> WatchLatencyAsync(HttpClient http, string collection, int events)
+    private static async Task RunScenarioAsync(IBenchApi api, int apps, int writers, int updates, int watchEvents)
     {
-        var listed = await http.GetFromJsonAsync<JsonObject>(collection + "?limit=1");
-        var version = listed!["metadata"]!["resourceVersion"]!.GetValue<string>();
-        using var response = await http.GetAsync($"{collection}?watch=true&resourceVersion={version}", HttpCompletionOption.ResponseHeadersRead);
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        var created = await TimedAsync(apps, writers, i => api.CreateAsync($"app-{i}"));
+        Console.WriteLine($"create: {created.PerSecond:F0} objects/s with {writers} writers; latency {created.Latencies}");
+
+        var updated = await TimedAsync(updates, writers, i => api.PatchAsync($"app-{i % apps}",
+            new JsonObject { ["spec"] = new JsonObject { ["replicas"] = i % 5 + 1 } }));
+        Console.WriteLine($"update (merge patch): {updated.PerSecond:F0} objects/s with {writers} writers; latency {updated.Latencies}");
+
+        var single = await TimedAsync(updates / 4, 1, i => api.PatchAsync($"app-{i % apps}",
+            new JsonObject { ["metadata"] = new JsonObject { ["labels"] = new JsonObject { ["round"] = $"r{i}" } } }));
+        Console.WriteLine($"update, one writer: {single.PerSecond:F0} objects/s; latency {single.Latencies}");
+
+        var list = Stopwatch.StartNew();
+        var (count, version) = await api.ListAsync();
+        Console.WriteLine($"list of {count} apps: {list.Elapsed.TotalMilliseconds:F1} ms");
+
+        Console.WriteLine($"watch event latency (write sent -> event received): {await WatchLatencyAsync(api, version, watchEvents)}");
+    }
+
+    private static async Task<Latencies> WatchLatencyAsync(IBenchApi api, string version, int events)
+    {
+        await using var watch = api.WatchLabels(version).GetAsyncEnumerator();
         var latencies = new Latencies();
         for (var i = 0; i < events; i++)
         {
-            var name = $"app-{i % 100}";
             var sent = Stopwatch.StartNew();
-            var write = SendAsync(http, HttpMethod.Patch, $"{collection}/{name}",
-                new JsonObject { ["metadata"] = new JsonObject { ["labels"] = new JsonObject { ["watch"] = $"w{i}" } } }, "application/merge-patch+json");
-            while (await reader.ReadLineAsync() is { } line)
+            var write = api.PatchAsync($"app-{i % 100}", new JsonObject { ["metadata"] = new JsonObject { ["labels"] = new JsonObject { ["watch"] = $"w{i}" } } });
+            while (await watch.MoveNextAsync())
             {
-                var received = JsonNode.Parse(line)!;
-                if (received["object"]?["metadata"]?["labels"]?["watch"]?.GetValue<string>() == $"w{i}")
+                if (watch.Current == $"w{i}")
                 {
                     latencies.Add(sent.Elapsed);
                     break;
@@ -94,27 +106,90 @@ internal static class ControlPlaneBench
         return (count / total.Elapsed.TotalSeconds, latencies);
     }
 
-    private static async Task SendAsync(HttpClient http, HttpMethod method, string path, JsonNode body, string contentType)
+    private const string AppPy = "from aerogrid import App\napp = App()\n\n@app.get('/')\ndef hello():\n    return {'hello': 'world'}\n";
+
+    /// <summary>The four calls the scenario makes, so both clients run the very same scenario.</summary>
+    private interface IBenchApi
     {
-        using var request = new HttpRequestMessage(method, path) { Content = new StringContent(body.ToJsonString(), Encoding.UTF8) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
-        using var response = await http.SendAsync(request);
-        if (!response.IsSuccessStatusCode)
+        Task CreateAsync(string name);
+        Task PatchAsync(string name, JsonObject mergePatch);
+        Task<(int Count, string ResourceVersion)> ListAsync();
+
+        /// <summary>The <c>watch</c> label of each changed app, from a resourceVersion on.</summary>
+        IAsyncEnumerable<string?> WatchLabels(string resourceVersion);
+    }
+
+    private sealed class RawApi(HttpClient http) : IBenchApi
+    {
+        private const string Collection = "/apis/aerogrid.io/v1alpha1/namespaces/" + Namespace + "/apps";
+
+        public Task CreateAsync(string name) => SendAsync(HttpMethod.Post, Collection, new JsonObject
         {
-            throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            ["apiVersion"] = AeroGridApi.GroupVersion,
+            ["kind"] = App.KindName,
+            ["metadata"] = new JsonObject { ["name"] = name, ["labels"] = new JsonObject { ["bench"] = "yes" } },
+            ["spec"] = new JsonObject
+            {
+                ["files"] = new JsonArray(
+                    new JsonObject { ["path"] = "app.py", ["content"] = AppPy },
+                    new JsonObject { ["path"] = "requirements.txt", ["content"] = "" }),
+            },
+        }, "application/json");
+
+        public Task PatchAsync(string name, JsonObject mergePatch) =>
+            SendAsync(HttpMethod.Patch, $"{Collection}/{name}", mergePatch, "application/merge-patch+json");
+
+        public async Task<(int Count, string ResourceVersion)> ListAsync()
+        {
+            var listed = await http.GetFromJsonAsync<JsonObject>(Collection);
+            return (listed!["items"]!.AsArray().Count, listed["metadata"]!["resourceVersion"]!.GetValue<string>());
+        }
+
+        public async IAsyncEnumerable<string?> WatchLabels(string resourceVersion)
+        {
+            using var response = await http.GetAsync($"{Collection}?watch=true&resourceVersion={resourceVersion}", HttpCompletionOption.ResponseHeadersRead);
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+            while (await reader.ReadLineAsync() is { } line)
+            {
+                yield return JsonNode.Parse(line)!["object"]?["metadata"]?["labels"]?["watch"]?.GetValue<string>();
+            }
+        }
+
+        private async Task SendAsync(HttpMethod method, string path, JsonNode body, string contentType)
+        {
+            using var request = new HttpRequestMessage(method, path) { Content = new StringContent(body.ToJsonString(), Encoding.UTF8) };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+            using var response = await http.SendAsync(request);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            }
         }
     }
 
-    private static JsonObject Manifest(string name) => new()
+    private sealed class TypedApi(ApiClient api) : IBenchApi
     {
-        ["apiVersion"] = "aerogrid.io/v1alpha1",
-        ["kind"] = "App",
-        ["metadata"] = new JsonObject { ["name"] = name, ["labels"] = new JsonObject { ["bench"] = "yes" } },
-        ["spec"] = new JsonObject
+        public Task CreateAsync(string name) => api.Apps.CreateAsync(new App
         {
-            ["files"] = new JsonArray(
-                new JsonObject { ["path"] = "app.py", ["content"] = "from aerogrid import App\napp = App()\n\n@app.get('/')\ndef hello():\n    return {'hello': 'world'}\n" },
-                new JsonObject { ["path"] = "requirements.txt", ["content"] = "" }),
-        },
-    };
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = Namespace, Labels = new Dictionary<string, string> { ["bench"] = "yes" } },
+            Spec = new AppSpec { Files = [new() { Path = "app.py", Content = AppPy }, new() { Path = "requirements.txt", Content = "" }] },
+        });
+
+        public Task PatchAsync(string name, JsonObject mergePatch) =>
+            api.Apps.PatchAsync(Namespace, name, mergePatch, V1Patch.PatchType.MergePatch);
+
+        public async Task<(int Count, string ResourceVersion)> ListAsync()
+        {
+            var listed = await api.Apps.ListAsync(Namespace);
+            return (listed.Items.Count, listed.Metadata.ResourceVersion);
+        }
+
+        public async IAsyncEnumerable<string?> WatchLabels(string resourceVersion)
+        {
+            await foreach (var (_, app) in api.Apps.WatchAsync(Namespace, resourceVersion))
+            {
+                yield return app.GetLabel("watch");
+            }
+        }
+    }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using AeroGrid.Api.Client;
 using AeroGrid.Api.Resources;
+using k8s;
 
 namespace AeroGrid.Bench;
 
@@ -41,7 +42,8 @@ internal static class GatewayBench
         // Every target gets the same request, token included, so they read the same bytes; only the gateway checks it.
         var headers = new Dictionary<string, string> { ["Authorization"] = $"Bearer {await DevIssuer.TokenAsync(http, Tenant, "apps:invoke")}" };
         var throughGateway = new Uri(gatewayUrl, $"/apps/{Tenant}/{AppName}/");
-        await DeployAsync(new ApiClient(http, _ => ValueTask.FromResult<string?>(adminToken)), upstream.Address, throughGateway, headers);
+        using var api = ApiConnection.Connect(new KubernetesClientConfiguration { Host = controlPlaneUrl.ToString(), AccessToken = adminToken });
+        await DeployAsync(api, upstream.Address, throughGateway, headers);
 
         (string Name, string Url)[] targets =
         [
@@ -93,7 +95,7 @@ internal static class GatewayBench
     {
         var app = await api.Apps.CreateAsync(new App
         {
-            Metadata = new() { Name = AppName, Namespace = Tenant },
+            Metadata = new() { Name = AppName, NamespaceProperty = Tenant },
             Spec = new() { Files = [new() { Path = "app.py", Content = "print('a stand-in serves this app')" }] },
         });
         await api.Apps.UpdateStatusAsync(app with { Status = new AppStatus { Phase = AppPhase.Running, ReadyReplicas = 1, Endpoints = [endpoint] } });

@@ -33,9 +33,9 @@ internal static class OperatorBench
             "--Operator:Local:DataDirectory", Path.Combine(data, "operator"),
             "--Operator:Local:SdkPath", Path.Combine(PlatformProcess.RepositoryRoot, "python"),
             "--Operator:Local:DrainDelay", "00:00:00.500", "--Operator:Local:GracePeriod", "00:00:02");
-        var tokens = new ClientCredentialsTokenSource(new HttpClient(), new Uri(issuer, "oauth/token"),
+        var tokens = new ClientCredentialsTokenProvider(new HttpClient(), new Uri(issuer, "oauth/token"),
             new Dictionary<string, string> { ["permissions"] = "platform:admin", ["subject"] = "bench" });
-        var client = new ApiClient(new HttpClient { BaseAddress = api }, tokens.GetTokenAsync);
+        using var client = ApiConnection.Connect(ApiConnection.Configure(api, tokens));
         Console.WriteLine($"operator bench: {edits} code edits, {fresh} new apps on a cached environment, {idleApps} idle apps for {idleSeconds} s");
 
         var first = Stopwatch.StartNew();
@@ -131,7 +131,7 @@ internal static class OperatorBench
 
     private static App NewApp(string name, string message) => new()
     {
-        Metadata = new() { Name = name, Namespace = "bench" },
+        Metadata = new() { Name = name, NamespaceProperty = "bench" },
         Spec = new() { Files = Files(message) },
     };
 

@@ -1,22 +1,28 @@
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using k8s.Authentication;
 
 namespace AeroGrid.Api.Client;
 
 /// <summary>
-/// A bearer token from an OAuth 2.0 token endpoint with the client-credentials grant: Auth0's
-/// <c>/oauth/token</c> for the platform's M2M client in production, the dev issuer's locally.
-/// Cached until shortly before it expires.
+/// KubernetesClient's token provider for an OAuth 2.0 client-credentials grant: Auth0's <c>/oauth/token</c> for the
+/// platform's M2M client in production, the dev issuer's locally. The token is cached until shortly before it
+/// expires and fetched again then, so a long-running component never needs a restart for a fresh one.
 /// </summary>
-public sealed class ClientCredentialsTokenSource(HttpClient http, Uri tokenEndpoint, IReadOnlyDictionary<string, string> parameters)
+/// <remarks>KubernetesClient has providers for static tokens, token files, exec plugins and OIDC refresh tokens, not for this grant.</remarks>
+public sealed class ClientCredentialsTokenProvider(HttpClient http, Uri tokenEndpoint, IReadOnlyDictionary<string, string> parameters) : ITokenProvider
 {
     private static readonly TimeSpan RefreshBefore = TimeSpan.FromSeconds(60);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private string? _token;
     private DateTimeOffset _expires;
 
-    /// <summary>The current token, fetched again when it is about to expire. Fits <see cref="ApiClient"/>'s token parameter.</summary>
-    public async ValueTask<string?> GetTokenAsync(CancellationToken cancellationToken)
+    public async Task<AuthenticationHeaderValue> GetAuthenticationHeaderAsync(CancellationToken cancellationToken) =>
+        new("Bearer", await GetTokenAsync(cancellationToken).ConfigureAwait(false));
+
+    /// <summary>The current token, fetched again when it is about to expire.</summary>
+    public async Task<string> GetTokenAsync(CancellationToken cancellationToken)
     {
         if (_token is { } cached && DateTimeOffset.UtcNow < _expires - RefreshBefore)
         {
