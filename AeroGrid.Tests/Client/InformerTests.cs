@@ -6,11 +6,17 @@ using k8s.Models;
 
 namespace AeroGrid.Tests.Client;
 
-/// <summary>The informer against the real control plane: sync, changes, 410 and relist, a server restart, resync.</summary>
+/// <summary>
+/// The informer against the real control plane: sync, changes, 410 and relist, a server restart, resync; and what
+/// KubernetesClient's users report of plain watches: watches that stop (its issue #533), a watch that hangs on a
+/// silently dropped connection (#884), and changes missed meanwhile (#515).
+/// </summary>
 public sealed class InformerTests(ShortHistoryControlPlane server) : IClassFixture<ShortHistoryControlPlane>
 {
     private const int ExpiredEvent = 1101;
     private const int WatchFailedEvent = 1102;
+    private const int WatchEndedEvent = 1103;
+    private const int WatchSilentEvent = 1105;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -23,13 +29,8 @@ public sealed class InformerTests(ShortHistoryControlPlane server) : IClassFixtu
         {
             await api.Apps.CreateAsync(TestApps.New(tenant, name), Ct);
         }
-        var informer = new Informer<App>(api.Apps, new InformerOptions { Namespace = tenant, PageSize = 2 }, new RecordingLogger());
-        var events = new EventRecorder<App>();
-        informer.Changed += events.Record;
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        var run = informer.RunAsync(stop.Token);
-
-        await informer.WaitForSyncAsync(Ct).WaitAsync(TimeSpan.FromSeconds(20), Ct);
+        await using var running = await RunningInformer.StartAsync(api.Apps, new InformerOptions { Namespace = tenant, PageSize = 2 });
+        var (informer, events) = (running.Informer, running.Events);
         Assert.True(informer.HasSynced);
         Assert.Equal(["a", "b", "c"], informer.List().Select(a => a.Metadata.Name).Order());
         Assert.Equal(["a", "b", "c"], events.Events.Select(e => e.Object.Metadata.Name).Order());
@@ -51,9 +52,6 @@ public sealed class InformerTests(ShortHistoryControlPlane server) : IClassFixtu
         var late = new EventRecorder<App>();
         informer.Changed += late.Record;
         Assert.Equal(["a", "c", "d"], late.Events.Select(e => e.Object.Metadata.Name).Order());
-
-        await stop.CancelAsync();
-        await run.WaitAsync(TimeSpan.FromSeconds(10), Ct);
     }
 
     [Fact]
@@ -69,12 +67,8 @@ public sealed class InformerTests(ShortHistoryControlPlane server) : IClassFixtu
         }
         var log = new RecordingLogger();
         var options = new InformerOptions { Namespace = tenant, InitialBackoff = TimeSpan.FromMilliseconds(50), MaxBackoff = TimeSpan.FromMilliseconds(200) };
-        var informer = new Informer<App>(api.Apps, options, log);
-        var events = new EventRecorder<App>();
-        informer.Changed += events.Record;
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        var run = informer.RunAsync(stop.Token);
-        await informer.WaitForSyncAsync(Ct).WaitAsync(TimeSpan.FromSeconds(20), Ct);
+        await using var running = await RunningInformer.StartAsync(api.Apps, options, log);
+        var (informer, events) = (running.Informer, running.Events);
 
         network.Cut();
         // Everything the informer saw is older than this; once this expires, so has the informer's version.
@@ -94,8 +88,6 @@ public sealed class InformerTests(ShortHistoryControlPlane server) : IClassFixtu
         Assert.Contains(ExpiredEvent, log.EventIds);
         Assert.Equal(["changed", "churn", "created", "kept"], informer.List().Select(a => a.Metadata.Name).Order());
         Assert.DoesNotContain(events.Events, e => e.Object.Metadata.Name == "kept" && e.Type != InformerEventType.Added);
-        await stop.CancelAsync();
-        await run.WaitAsync(TimeSpan.FromSeconds(10), Ct);
     }
 
     [Fact]
@@ -106,12 +98,8 @@ public sealed class InformerTests(ShortHistoryControlPlane server) : IClassFixtu
         await api.Apps.CreateAsync(TestApps.New(tenant, "before"), Ct);
         var log = new RecordingLogger();
         var options = new InformerOptions { Namespace = tenant, InitialBackoff = TimeSpan.FromMilliseconds(100), MaxBackoff = TimeSpan.FromSeconds(1) };
-        var informer = new Informer<App>(api.Apps, options, log);
-        var events = new EventRecorder<App>();
-        informer.Changed += events.Record;
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        var run = informer.RunAsync(stop.Token);
-        await informer.WaitForSyncAsync(Ct).WaitAsync(TimeSpan.FromSeconds(20), Ct);
+        await using var running = await RunningInformer.StartAsync(api.Apps, options, log);
+        var (informer, events) = (running.Informer, running.Events);
 
         await server.ControlPlane.CrashAndRestartAsync();
         await api.Apps.CreateAsync(TestApps.New(tenant, "after"), Ct);
@@ -119,8 +107,6 @@ public sealed class InformerTests(ShortHistoryControlPlane server) : IClassFixtu
         await events.WaitUntilAsync(all => all.Any(e => e is { Type: InformerEventType.Added, Object.Metadata.Name: "after" }));
         Assert.Contains(WatchFailedEvent, log.EventIds);
         Assert.Equal(["after", "before"], informer.List().Select(a => a.Metadata.Name).Order());
-        await stop.CancelAsync();
-        await run.WaitAsync(TimeSpan.FromSeconds(10), Ct);
     }
 
     [Fact]
@@ -130,16 +116,61 @@ public sealed class InformerTests(ShortHistoryControlPlane server) : IClassFixtu
         var tenant = await api.NewTenantAsync("resync");
         await api.Apps.CreateAsync(TestApps.New(tenant, "steady"), Ct);
         var options = new InformerOptions { Namespace = tenant, ResyncPeriod = TimeSpan.FromMilliseconds(100) };
-        var informer = new Informer<App>(api.Apps, options, new RecordingLogger());
-        var events = new EventRecorder<App>();
-        informer.Changed += events.Record;
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        var run = informer.RunAsync(stop.Token);
-
+        await using var running = await RunningInformer.StartAsync(api.Apps, options);
+        var (informer, events) = (running.Informer, running.Events);
         var all = await events.WaitUntilAsync(all => all.Count(e => e.Type == InformerEventType.Updated) >= 2);
 
         Assert.All(all.Where(e => e.Type == InformerEventType.Updated), e => Assert.Same(e.OldObject, e.Object));
-        await stop.CancelAsync();
-        await run.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+    }
+
+    [Fact]
+    public async Task Watches_the_server_ends_again_and_again_are_resumed_and_outlive_the_clients_request_timeout()
+    {
+        // #533/#515: watches ended by the server's timeout, or cut by HttpClient's (100 s by default), were not resumed.
+        var api = await server.ControlPlane.AdminApiAsync(configure: c => c.HttpClientTimeout = TimeSpan.FromSeconds(1));
+        var tenant = await api.NewTenantAsync("ended");
+        var log = new RecordingLogger();
+        await using var running = await RunningInformer.StartAsync(api.Apps, new InformerOptions { Namespace = tenant, WatchTimeout = TimeSpan.FromSeconds(1) }, log);
+        var (informer, events) = (running.Informer, running.Events);
+
+        for (var i = 1; i <= 3; i++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1.5), Ct);
+            await api.Apps.CreateAsync(TestApps.New(tenant, $"after-{i}"), Ct);
+        }
+
+        await events.WaitUntilAsync(all => all.Count(e => e.Type == InformerEventType.Added) == 3);
+        Assert.True(log.EventIds.Count(id => id == WatchEndedEvent) >= 2, log.Text);
+        Assert.DoesNotContain(WatchFailedEvent, log.EventIds);
+    }
+
+    [Fact]
+    public async Task A_silently_dead_connection_is_noticed_and_nothing_that_changed_meanwhile_is_missed()
+    {
+        // #884: a connection dropped without a close hung the watch forever; #515: the changes meanwhile were lost.
+        await using var network = new SilentProxy(server.ControlPlane.Url);
+        var api = await server.ControlPlane.AdminApiAsync(configure: c => c.Host = network.Url.ToString());
+        var writer = await server.ControlPlane.AdminApiAsync();
+        var tenant = await writer.NewTenantAsync("silent");
+        foreach (var name in new[] { "kept", "changed", "deleted" })
+        {
+            await writer.Apps.CreateAsync(TestApps.New(tenant, name), Ct);
+        }
+        var log = new RecordingLogger();
+        var options = new InformerOptions { Namespace = tenant, WatchIdleTimeout = TimeSpan.FromSeconds(2), InitialBackoff = TimeSpan.FromMilliseconds(50) };
+        await using var running = await RunningInformer.StartAsync(api.Apps, options, log);
+        var (informer, events) = (running.Informer, running.Events);
+
+        network.Freeze();
+        await writer.Apps.CreateAsync(TestApps.New(tenant, "created"), Ct);
+        await writer.Apps.PatchAsync(tenant, "changed", JsonNode.Parse("""{"spec":{"replicas":3}}""")!, V1Patch.PatchType.MergePatch, cancellationToken: Ct);
+        await writer.Apps.DeleteAsync(tenant, "deleted", Ct);
+
+        await events.WaitUntilAsync(all =>
+            all.Any(e => e is { Type: InformerEventType.Added, Object.Metadata.Name: "created" })
+            && all.Any(e => e is { Type: InformerEventType.Updated, Object.Metadata.Name: "changed", Object.Spec.Replicas: 3 })
+            && all.Any(e => e is { Type: InformerEventType.Deleted, Object.Metadata.Name: "deleted" }));
+        Assert.Contains(WatchSilentEvent, log.EventIds);
+        Assert.Equal(["changed", "created", "kept"], informer.List().Select(a => a.Metadata.Name).Order());
     }
 }
