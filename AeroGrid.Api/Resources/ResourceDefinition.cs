@@ -1,3 +1,6 @@
+using System.Reflection;
+using k8s.Models;
+
 namespace AeroGrid.Api.Resources;
 
 /// <summary>
@@ -35,6 +38,14 @@ public sealed record ResourceDefinition(
 
     public string ObjectPath(string? @namespace, string name) =>
         $"{CollectionPath(@namespace)}/{Uri.EscapeDataString(name)}";
+
+    /// <summary>The kind of <typeparamref name="T"/>, named by its KubernetesClient <see cref="KubernetesEntityAttribute"/>.</summary>
+    public static ResourceDefinition Of<T>(string singular, IReadOnlyList<string> shortNames, bool namespaced, IReadOnlyList<PrinterColumn> printerColumns)
+    {
+        var entity = typeof(T).GetCustomAttribute<KubernetesEntityAttribute>()
+            ?? throw new InvalidOperationException($"{typeof(T).Name} has no [{nameof(KubernetesEntityAttribute)}].");
+        return new(entity.Group, entity.ApiVersion, entity.Kind, entity.PluralName, singular, shortNames, namespaced, typeof(T), printerColumns);
+    }
 }
 
 /// <summary>A column of <c>kubectl get</c>, as in a CRD's <c>additionalPrinterColumns</c>.</summary>
@@ -43,8 +54,7 @@ public sealed record PrinterColumn(string Name, string Type, string JsonPath, st
 /// <summary>The kinds this API serves.</summary>
 public static class ResourceDefinitions
 {
-    public static readonly ResourceDefinition App = new(
-        AeroGridApi.Group, AeroGridApi.Version, Resources.App.KindName, "apps", "app", ["agapp"], Namespaced: true, typeof(App),
+    public static readonly ResourceDefinition App = ResourceDefinition.Of<App>("app", ["agapp"], namespaced: true,
         [
             new("Phase", "string", ".status.phase", "What the app is doing."),
             new("Revision", "integer", ".status.revision", "The serving revision."),
@@ -53,8 +63,7 @@ public static class ResourceDefinitions
             new("Age", "date", ".metadata.creationTimestamp"),
         ]);
 
-    public static readonly ResourceDefinition Image = new(
-        AeroGridApi.Group, AeroGridApi.Version, Resources.Image.KindName, "images", "image", ["agimg"], Namespaced: true, typeof(Image),
+    public static readonly ResourceDefinition Image = ResourceDefinition.Of<Image>("image", ["agimg"], namespaced: true,
         [
             new("Phase", "string", ".status.phase", "Build state."),
             new("Runtime", "string", ".spec.runtime", "The language runtime."),
@@ -62,8 +71,7 @@ public static class ResourceDefinitions
             new("Age", "date", ".metadata.creationTimestamp"),
         ]);
 
-    public static readonly ResourceDefinition Revision = new(
-        AeroGridApi.Group, AeroGridApi.Version, Resources.Revision.KindName, "revisions", "revision", ["agrev"], Namespaced: true, typeof(Revision),
+    public static readonly ResourceDefinition Revision = ResourceDefinition.Of<Revision>("revision", ["agrev"], namespaced: true,
         [
             new("App", "string", ".spec.app", "The app it is a revision of."),
             new("Revision", "integer", ".spec.revision", "The revision number."),
@@ -72,8 +80,7 @@ public static class ResourceDefinitions
             new("Age", "date", ".metadata.creationTimestamp"),
         ]);
 
-    public static readonly ResourceDefinition Namespace = new(
-        "", "v1", Resources.Namespace.KindName, "namespaces", "namespace", ["ns"], Namespaced: false, typeof(Namespace),
+    public static readonly ResourceDefinition Namespace = ResourceDefinition.Of<Namespace>("namespace", ["ns"], namespaced: false,
         [
             new("Status", "string", ".status.phase"),
             new("Age", "date", ".metadata.creationTimestamp"),
