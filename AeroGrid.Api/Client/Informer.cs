@@ -190,7 +190,7 @@ public sealed class Informer<T>
             }
             InformerLog.WatchEnded(_logger, _resource, _resourceVersion!);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (idle.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             InformerLog.WatchSilent(_logger, _resource, _options.WatchIdleTimeout, _resourceVersion!);
         }
