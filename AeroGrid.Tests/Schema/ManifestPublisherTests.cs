@@ -17,14 +17,17 @@ public sealed class ManifestPublisherTests : IDisposable
         }
     }
 
+    private static string SampleSettings => Path.Combine(RepoPaths.Root, "samples", "publish.yaml");
+
     [Fact]
-    public async Task Publishing_writes_the_crds_into_a_new_output_directory()
+    public async Task Publishing_writes_the_crds_the_platform_and_the_tenants_into_a_new_output_directory()
     {
         var output = Path.Combine(_directory, "manifests");
 
-        await ManifestPublisher.WriteAsync(output, NullLogger.Instance, TestContext.Current.CancellationToken);
+        await ManifestPublisher.WriteAsync(output, PublishSettings.Load(SampleSettings), NullLogger.Instance, TestContext.Current.CancellationToken);
 
         await AssertCrdsAsync(output);
+        Assert.Equal(["crds.yaml", "platform.yaml", "tenants.yaml"], Directory.GetFiles(output).Select(Path.GetFileName).Order());
     }
 
     /// <summary>The README's command: the AppHost's own publish pipeline, with no Docker and no registry on the machine.</summary>
@@ -32,6 +35,73 @@ public sealed class ManifestPublisherTests : IDisposable
     public async Task The_apphost_publish_step_renders_the_manifests_without_docker()
     {
         var output = Path.Combine(_directory, "deploy");
+
+        var (exitCode, printed) = await PublishAsync(output, SampleSettings);
+
+        Assert.True(exitCode == 0, $"publish exited with {exitCode}:\n{printed}");
+        Assert.Contains(Path.Combine(output, "crds.yaml"), printed, StringComparison.Ordinal);
+        Assert.Contains(Path.Combine(output, "tenants.yaml"), printed, StringComparison.Ordinal);
+        await AssertCrdsAsync(output);
+    }
+
+    [Fact]
+    public async Task A_bad_settings_file_names_each_wrong_field_and_writes_nothing()
+    {
+        var settings = Path.Combine(_directory, "bad.yaml");
+        Directory.CreateDirectory(_directory);
+        await File.WriteAllTextAsync(settings, """
+            domain: Not_A_Host
+            auth0:
+              domain: example.eu.auth0.com
+              audience: https://api.aerogrid.io
+              portalClientSecret: portal-auth0
+            images:
+              portal: registry.example.com/aerogrid/portal:0.1.0
+            tenants: [acme, Acme, acme]
+            """, TestContext.Current.CancellationToken);
+
+        var e = Assert.Throws<PublishSettingsException>(() => PublishSettings.Load(settings));
+
+        Assert.Contains(e.Errors, error => error.StartsWith("domain: 'Not_A_Host' is not a valid name", StringComparison.Ordinal));
+        Assert.Contains("images.operator: is required", e.Errors);
+        Assert.Contains(e.Errors, error => error.StartsWith("tenants[1]: 'Acme' is not a valid name", StringComparison.Ordinal));
+        Assert.Contains("tenants: 'acme' is listed more than once", e.Errors);
+        Assert.Contains(settings, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_field_in_the_settings_is_named_with_its_line()
+    {
+        var settings = Path.Combine(_directory, "typo.yaml");
+        Directory.CreateDirectory(_directory);
+        await File.WriteAllTextAsync(settings, (await File.ReadAllTextAsync(SampleSettings, TestContext.Current.CancellationToken))
+            .Replace("otlpEndpoint:", "otlpEndpiont:", StringComparison.Ordinal), TestContext.Current.CancellationToken);
+
+        var e = Assert.Throws<PublishSettingsException>(() => PublishSettings.Load(settings));
+
+        Assert.Contains("otlpEndpiont", Assert.Single(e.Errors), StringComparison.Ordinal);
+        Assert.StartsWith("line ", e.Errors[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Bad_settings_fail_the_apphost_publish_with_the_field_named_and_no_output()
+    {
+        var settings = Path.Combine(_directory, "bad.yaml");
+        var output = Path.Combine(_directory, "deploy");
+        Directory.CreateDirectory(_directory);
+        await File.WriteAllTextAsync(settings, (await File.ReadAllTextAsync(SampleSettings, TestContext.Current.CancellationToken))
+            .Replace("  - globex", "  - Globex", StringComparison.Ordinal), TestContext.Current.CancellationToken);
+
+        var (exitCode, printed) = await PublishAsync(output, settings);
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("tenants[1]: 'Globex' is not a valid name", printed, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any(), "publish wrote output from bad settings");
+    }
+
+    /// <summary>The AppHost's publish pipeline as a person runs it: its exit code and what it printed (stdout, then stderr).</summary>
+    private static async Task<(int ExitCode, string Printed)> PublishAsync(string output, string settings)
+    {
         var binary = AeroGrid.AppHost.Hosting.Repository.ProjectBinary("AeroGrid.AppHost");
         var info = new ProcessStartInfo("dotnet")
         {
@@ -39,7 +109,7 @@ public sealed class ManifestPublisherTests : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var arg in new[] { binary, "--operation", "publish", "--step", "publish", "--output-path", output })
+        foreach (var arg in new[] { binary, "--operation", "publish", "--step", "publish", "--output-path", output, "--" + PublishSettings.ConfigurationKey, settings })
         {
             info.ArgumentList.Add(arg);
         }
@@ -49,10 +119,7 @@ public sealed class ManifestPublisherTests : IDisposable
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(120));
         await process.WaitForExitAsync(timeout.Token);
-
-        Assert.True(process.ExitCode == 0, $"publish exited with {process.ExitCode}:\n{await stdout}\n{await stderr}");
-        Assert.Contains(Path.Combine(output, "crds.yaml"), await stdout, StringComparison.Ordinal);
-        await AssertCrdsAsync(output);
+        return (process.ExitCode, await stdout + await stderr);
     }
 
     private static async Task AssertCrdsAsync(string directory)

@@ -1,0 +1,127 @@
+using AeroGrid.Api.Validation;
+using YamlDotNet.Core;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace AeroGrid.AppHost.Publish;
+
+/// <summary>
+/// The one settings file of a production publish: where the platform answers, who issues its tokens, where images
+/// live, which tenants exist and where telemetry goes. Read from the YAML file named by <c>AeroGrid:PublishSettings</c>.
+/// </summary>
+internal sealed class PublishSettings
+{
+    /// <summary>The configuration key naming the settings file.</summary>
+    public const string ConfigurationKey = "AeroGrid:PublishSettings";
+
+    /// <summary>The host the platform answers on, e.g. <c>aerogrid.example.com</c>: the Portal at <c>/</c>, apps at <c>/apps/{tenant}/{app}</c>.</summary>
+    public string Domain { get; set; } = "";
+
+    /// <summary>The namespace the Operator and the Portal run in.</summary>
+    public string Namespace { get; set; } = "aerogrid-system";
+
+    public Auth0Settings Auth0 { get; set; } = new();
+
+    public ImageSettings Images { get; set; } = new();
+
+    public List<string> Tenants { get; set; } = [];
+
+    public TelemetrySettings Telemetry { get; set; } = new();
+
+    /// <summary>Reads and checks the file; <see cref="PublishSettingsException"/> names every field that is wrong.</summary>
+    public static PublishSettings Load(string path)
+    {
+        PublishSettings settings;
+        try
+        {
+            var deserializer = new DeserializerBuilder().WithNamingConvention(CamelCaseNamingConvention.Instance).Build();
+            settings = deserializer.Deserialize<PublishSettings?>(File.ReadAllText(path)) ?? new PublishSettings();
+        }
+        catch (YamlException e)
+        {
+            // YamlDotNet names an unknown field in its message ("Property 'x' not found on type ...").
+            throw PublishSettingsException.InFile(path, [$"line {e.Start.Line}: {(e.InnerException ?? e).Message}"]);
+        }
+        catch (IOException e)
+        {
+            throw PublishSettingsException.InFile(path, [e.Message]);
+        }
+        var errors = settings.Errors().ToList();
+        return errors.Count == 0 ? settings : throw PublishSettingsException.InFile(path, errors);
+    }
+
+    private IEnumerable<string> Errors()
+    {
+        var names = NameValidation.Dns1123SubdomainErrors(Domain, "domain")
+            .Concat(NameValidation.Dns1123LabelErrors(Namespace, "namespace"))
+            .Concat(NameValidation.Dns1123SubdomainErrors(Auth0.Domain, "auth0.domain"))
+            .Concat(Tenants.SelectMany((tenant, i) => NameValidation.Dns1123LabelErrors(tenant, $"tenants[{i}]")));
+        foreach (var error in names)
+        {
+            yield return $"{error.Field}: {error.Message}";
+        }
+        foreach (var (field, value) in new[]
+        {
+            ("auth0.audience", Auth0.Audience),
+            ("auth0.portalClientSecret", Auth0.PortalClientSecret),
+            ("images.operator", Images.Operator),
+            ("images.portal", Images.Portal),
+        })
+        {
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                yield return $"{field}: is required";
+            }
+        }
+        if (Tenants.Count == 0)
+        {
+            yield return "tenants: name at least one tenant";
+        }
+        foreach (var duplicate in Tenants.GroupBy(t => t, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            yield return $"tenants: '{duplicate.Key}' is listed more than once";
+        }
+        if (Telemetry.OtlpEndpoint is { Length: > 0 } endpoint && !Uri.TryCreate(endpoint, UriKind.Absolute, out _))
+        {
+            yield return $"telemetry.otlpEndpoint: '{endpoint}' is not an absolute URL, e.g. http://otel-collector.observability:4317";
+        }
+    }
+}
+
+internal sealed class Auth0Settings
+{
+    /// <summary>The Auth0 tenant's domain, e.g. <c>aerogrid.eu.auth0.com</c>; the issuer is <c>https://{domain}/</c>.</summary>
+    public string Domain { get; set; } = "";
+
+    /// <summary>The API's identifier, the <c>aud</c> of access tokens.</summary>
+    public string Audience { get; set; } = "";
+
+    /// <summary>The name of the Secret holding the Portal's Auth0 application (keys <c>client-id</c>, <c>client-secret</c>); never the values.</summary>
+    public string PortalClientSecret { get; set; } = "";
+}
+
+internal sealed class ImageSettings
+{
+    /// <summary>The Operator's image reference, e.g. <c>registry.example.com/aerogrid/operator:0.1.0</c>.</summary>
+    public string Operator { get; set; } = "";
+
+    public string Portal { get; set; } = "";
+}
+
+internal sealed class TelemetrySettings
+{
+    /// <summary>Where the platform's services send OTLP (traces, metrics, logs); none when empty.</summary>
+    public string OtlpEndpoint { get; set; } = "";
+}
+
+/// <summary>Settings that cannot be published from; the message names each field that is wrong.</summary>
+internal sealed class PublishSettingsException(string message, IReadOnlyList<string> errors) : Exception(message)
+{
+    public IReadOnlyList<string> Errors { get; } = errors;
+
+    public static PublishSettingsException InFile(string path, IReadOnlyList<string> errors) =>
+        new($"{path} cannot be published from:\n" + string.Join('\n', errors.Select(e => "  " + e)), errors);
+
+    public static PublishSettingsException Missing() =>
+        new($"Publishing needs a settings file: pass --{PublishSettings.ConfigurationKey} <file> (samples/publish.yaml is an example).", []);
+}

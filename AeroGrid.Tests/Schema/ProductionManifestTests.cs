@@ -1,0 +1,100 @@
+using System.Text.Json.Nodes;
+using AeroGrid.AppHost.Publish;
+using AeroGrid.Tests.Infrastructure;
+
+namespace AeroGrid.Tests.Schema;
+
+/// <summary>The platform and the tenants as <c>publish</c> renders them from the sample settings, checked as a cluster would.</summary>
+public sealed class ProductionManifestTests
+{
+    private static readonly PublishSettings Settings = PublishSettings.Load(Path.Combine(RepoPaths.Root, "samples", "publish.yaml"));
+
+    private static IReadOnlyList<JsonObject> Rendered() =>
+        YamlManifests.Parse(ManifestWriter.Write([.. PlatformManifests.Render(Settings), .. TenantManifests.Render(Settings)]));
+
+    private static JsonObject Single(string kind, string name) =>
+        Rendered().Single(d => (string?)d["kind"] == kind && (string?)d["metadata"]!["name"] == name);
+
+    [Fact]
+    public async Task Every_document_validates_strictly_against_the_kubernetes_schemas()
+    {
+        var problems = new List<string>();
+        foreach (var document in Rendered())
+        {
+            problems.AddRange((await ManifestSchemas.ProblemsAsync(document)).Select(p => $"{document["kind"]} {document["metadata"]?["name"]}: {p}"));
+        }
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    /// <summary>Proof that the check above can fail: each row damages one field of the Operator's Deployment.</summary>
+    [Theory]
+    [InlineData("/spec/replica", "1")]
+    [InlineData("/spec/template/spec/containers/0/ports/0/containerPort", "\"8080\"")]
+    [InlineData("/spec/selector", null)]
+    public async Task A_damaged_deployment_is_refused(string pointer, string? json)
+    {
+        var deployment = Single("Deployment", "aerogrid-operator");
+        JsonEdits.Replace(deployment, pointer, json);
+        Assert.NotEmpty(await ManifestSchemas.ProblemsAsync(deployment));
+    }
+
+    [Fact]
+    public void The_same_settings_render_byte_identical_output() =>
+        Assert.Equal(
+            ManifestWriter.Write([.. PlatformManifests.Render(Settings), .. TenantManifests.Render(Settings)]),
+            ManifestWriter.Write([.. PlatformManifests.Render(PublishSettings.Load(Path.Combine(RepoPaths.Root, "samples", "publish.yaml"))), .. TenantManifests.Render(Settings)]));
+
+    [Fact]
+    public void Each_tenant_gets_a_namespace_in_the_mesh_with_a_quota_limits_and_a_network_policy()
+    {
+        foreach (var tenant in Settings.Tenants)
+        {
+            var ns = Single("Namespace", tenant);
+            Assert.Equal("enabled", (string?)ns["metadata"]!["labels"]!["istio-injection"]);
+            Assert.Equal(tenant, (string?)ns["metadata"]!["labels"]![TenantManifests.TenantLabel]);
+            var inTenant = Rendered().Where(d => (string?)d["metadata"]!["namespace"] == tenant).Select(d => (string?)d["kind"]).Order();
+            Assert.Equal(["LimitRange", "NetworkPolicy", "ResourceQuota"], inTenant);
+        }
+    }
+
+    [Fact]
+    public void Secrets_are_referenced_never_written_and_the_portal_has_no_token_of_its_own()
+    {
+        Assert.DoesNotContain(Rendered(), d => (string?)d["kind"] == "Secret");
+        var portal = Single("Deployment", "aerogrid-portal")["spec"]!["template"]!["spec"]!["containers"]![0]!;
+        var clientSecret = portal["env"]!.AsArray().Single(e => (string?)e!["name"] == "Portal__ClientSecret")!;
+        Assert.Null(clientSecret["value"]);
+        Assert.Equal(Settings.Auth0.PortalClientSecret, (string?)clientSecret["valueFrom"]!["secretKeyRef"]!["name"]);
+        Assert.False((bool?)Single("ServiceAccount", "aerogrid-portal")["automountServiceAccountToken"]);
+    }
+
+    [Fact]
+    public void The_operators_role_names_every_resource_and_verb_it_needs_and_no_wildcard()
+    {
+        var rules = Single("ClusterRole", "aerogrid-operator")["rules"]!.AsArray();
+        var everything = rules.SelectMany(r => r!["resources"]!.AsArray().Concat(r["verbs"]!.AsArray()).Concat(r["apiGroups"]!.AsArray()))
+            .Select(n => (string?)n);
+        Assert.DoesNotContain("*", everything);
+        Assert.Contains(rules, r => r!["resources"]!.AsArray().Any(x => (string?)x == "apps/status"));
+        var secrets = rules.Single(r => r!["resources"]!.AsArray().Any(x => (string?)x == "secrets"))!;
+        Assert.Equal(["get"], secrets["verbs"]!.AsArray().Select(v => (string?)v));
+    }
+
+    [Fact]
+    public void The_platform_runs_non_root_read_only_and_rolls_out_without_losing_a_replica()
+    {
+        foreach (var name in new[] { "aerogrid-operator", "aerogrid-portal" })
+        {
+            var deployment = Single("Deployment", name);
+            var pod = deployment["spec"]!["template"]!["spec"]!;
+            var container = pod["containers"]![0]!;
+            Assert.True((bool?)pod["securityContext"]!["runAsNonRoot"]);
+            Assert.True((bool?)container["securityContext"]!["readOnlyRootFilesystem"]);
+            Assert.False((bool?)container["securityContext"]!["allowPrivilegeEscalation"]);
+            Assert.Equal(0L, (long?)deployment["spec"]!["strategy"]!["rollingUpdate"]!["maxUnavailable"]);
+            Assert.Equal("/health", (string?)container["readinessProbe"]!["httpGet"]!["path"]);
+            Assert.Contains(container["env"]!.AsArray(), e => (string?)e!["name"] == "Auth__Authority" && (string?)e["value"] == $"https://{Settings.Auth0.Domain}/");
+        }
+        Assert.Equal(1L, (long?)Single("PodDisruptionBudget", "aerogrid-portal")["spec"]!["minAvailable"]);
+    }
+}
