@@ -23,6 +23,8 @@ internal static class ManifestPublisher
         new("crds.yaml", "the CustomResourceDefinitions of the aerogrid.io kinds", CrdGenerator.GenerateAll),
         new("platform.yaml", "the platform's namespace, the Operator and the Portal", () => PlatformManifests.Render(settings)),
         new("tenants.yaml", "a namespace per tenant with its quota, limits and network policy", () => TenantManifests.Render(settings)),
+        new("istio.yaml", "the gateway, the Portal's route, mTLS, Auth0 at the edge and each tenant's authorization", () => IstioManifests.Render(settings)),
+        new("telemetry.yaml", "the mesh's tracing and metrics, and the Prometheus Operator's monitors", () => TelemetryManifests.Render(settings)),
     ];
 
     public static void AddManifestPublishing(this IDistributedApplicationBuilder builder) =>

@@ -113,6 +113,7 @@ internal static class PlatformManifests
         yield return new V1EnvVar { Name = "ASPNETCORE_URLS", Value = $"http://+:{HttpPort}" };
         yield return new V1EnvVar { Name = "Auth__Authority", Value = $"https://{settings.Auth0.Domain}/" };
         yield return new V1EnvVar { Name = "Auth__Audience", Value = settings.Auth0.Audience };
+        yield return new V1EnvVar { Name = "Auth__TenantClaim", Value = settings.Auth0.TenantClaim };
         yield return new V1EnvVar { Name = "OTEL_SERVICE_NAME", Value = service };
         if (settings.Telemetry.OtlpEndpoint.Length > 0)
         {

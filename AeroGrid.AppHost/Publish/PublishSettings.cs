@@ -17,6 +17,9 @@ internal sealed class PublishSettings
     /// <summary>The host the platform answers on, e.g. <c>aerogrid.example.com</c>: the Portal at <c>/</c>, apps at <c>/apps/{tenant}/{app}</c>.</summary>
     public string Domain { get; set; } = "";
 
+    /// <summary>The Secret (in the ingress gateway's namespace) holding the TLS certificate for <see cref="Domain"/>.</summary>
+    public string TlsSecret { get; set; } = "aerogrid-tls";
+
     /// <summary>The namespace the Operator and the Portal run in.</summary>
     public string Namespace { get; set; } = "aerogrid-system";
 
@@ -54,6 +57,7 @@ internal sealed class PublishSettings
     {
         var names = NameValidation.Dns1123SubdomainErrors(Domain, "domain")
             .Concat(NameValidation.Dns1123LabelErrors(Namespace, "namespace"))
+            .Concat(NameValidation.Dns1123SubdomainErrors(TlsSecret, "tlsSecret"))
             .Concat(NameValidation.Dns1123SubdomainErrors(Auth0.Domain, "auth0.domain"))
             .Concat(Tenants.SelectMany((tenant, i) => NameValidation.Dns1123LabelErrors(tenant, $"tenants[{i}]")));
         foreach (var error in names)
@@ -63,6 +67,7 @@ internal sealed class PublishSettings
         foreach (var (field, value) in new[]
         {
             ("auth0.audience", Auth0.Audience),
+            ("auth0.tenantClaim", Auth0.TenantClaim),
             ("auth0.portalClientSecret", Auth0.PortalClientSecret),
             ("images.operator", Images.Operator),
             ("images.portal", Images.Portal),
@@ -81,6 +86,14 @@ internal sealed class PublishSettings
         {
             yield return $"tenants: '{duplicate.Key}' is listed more than once";
         }
+        if (Telemetry.TracingSamplingPercent is < 0 or > 100)
+        {
+            yield return $"telemetry.tracingSamplingPercent: {Telemetry.TracingSamplingPercent} is not between 0 and 100";
+        }
+        if (string.IsNullOrWhiteSpace(Telemetry.TracingProvider))
+        {
+            yield return "telemetry.tracingProvider: is required";
+        }
         if (Telemetry.OtlpEndpoint is { Length: > 0 } endpoint && !Uri.TryCreate(endpoint, UriKind.Absolute, out _))
         {
             yield return $"telemetry.otlpEndpoint: '{endpoint}' is not an absolute URL, e.g. http://otel-collector.observability:4317";
@@ -95,6 +108,9 @@ internal sealed class Auth0Settings
 
     /// <summary>The API's identifier, the <c>aud</c> of access tokens.</summary>
     public string Audience { get; set; } = "";
+
+    /// <summary>The namespaced claim (an Auth0 Action adds it) naming the caller's tenant.</summary>
+    public string TenantClaim { get; set; } = "https://aerogrid.io/tenant";
 
     /// <summary>The name of the Secret holding the Portal's Auth0 application (keys <c>client-id</c>, <c>client-secret</c>); never the values.</summary>
     public string PortalClientSecret { get; set; } = "";
@@ -112,6 +128,12 @@ internal sealed class TelemetrySettings
 {
     /// <summary>Where the platform's services send OTLP (traces, metrics, logs); none when empty.</summary>
     public string OtlpEndpoint { get; set; } = "";
+
+    /// <summary>The mesh's tracing provider (an <c>extensionProviders</c> entry of the Istio install), e.g. an OpenTelemetry collector or Jaeger.</summary>
+    public string TracingProvider { get; set; } = "otel";
+
+    /// <summary>The share of requests the mesh traces, 0 to 100.</summary>
+    public double TracingSamplingPercent { get; set; } = 10;
 }
 
 /// <summary>Settings that cannot be published from; the message names each field that is wrong.</summary>

@@ -27,7 +27,7 @@ public sealed class ManifestPublisherTests : IDisposable
         await ManifestPublisher.WriteAsync(output, PublishSettings.Load(SampleSettings), NullLogger.Instance, TestContext.Current.CancellationToken);
 
         await AssertCrdsAsync(output);
-        Assert.Equal(["crds.yaml", "platform.yaml", "tenants.yaml"], Directory.GetFiles(output).Select(Path.GetFileName).Order());
+        Assert.Equal(["crds.yaml", "istio.yaml", "platform.yaml", "telemetry.yaml", "tenants.yaml"], Directory.GetFiles(output).Select(Path.GetFileName).Order());
     }
 
     /// <summary>The README's command: the AppHost's own publish pipeline, with no Docker and no registry on the machine.</summary>

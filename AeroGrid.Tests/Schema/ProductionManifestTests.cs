@@ -9,8 +9,10 @@ public sealed class ProductionManifestTests
 {
     private static readonly PublishSettings Settings = PublishSettings.Load(Path.Combine(RepoPaths.Root, "samples", "publish.yaml"));
 
-    private static IReadOnlyList<JsonObject> Rendered() =>
-        YamlManifests.Parse(ManifestWriter.Write([.. PlatformManifests.Render(Settings), .. TenantManifests.Render(Settings)]));
+    private static IReadOnlyList<JsonObject> Rendered() => YamlManifests.Parse(Yaml(Settings));
+
+    private static string Yaml(PublishSettings settings) => ManifestWriter.Write(
+        [.. PlatformManifests.Render(settings), .. TenantManifests.Render(settings), .. IstioManifests.Render(settings), .. TelemetryManifests.Render(settings)]);
 
     private static JsonObject Single(string kind, string name) =>
         Rendered().Single(d => (string?)d["kind"] == kind && (string?)d["metadata"]!["name"] == name);
@@ -40,9 +42,7 @@ public sealed class ProductionManifestTests
 
     [Fact]
     public void The_same_settings_render_byte_identical_output() =>
-        Assert.Equal(
-            ManifestWriter.Write([.. PlatformManifests.Render(Settings), .. TenantManifests.Render(Settings)]),
-            ManifestWriter.Write([.. PlatformManifests.Render(PublishSettings.Load(Path.Combine(RepoPaths.Root, "samples", "publish.yaml"))), .. TenantManifests.Render(Settings)]));
+        Assert.Equal(Yaml(Settings), Yaml(PublishSettings.Load(Path.Combine(RepoPaths.Root, "samples", "publish.yaml"))));
 
     [Fact]
     public void Each_tenant_gets_a_namespace_in_the_mesh_with_a_quota_limits_and_a_network_policy()
@@ -52,8 +52,8 @@ public sealed class ProductionManifestTests
             var ns = Single("Namespace", tenant);
             Assert.Equal("enabled", (string?)ns["metadata"]!["labels"]!["istio-injection"]);
             Assert.Equal(tenant, (string?)ns["metadata"]!["labels"]![TenantManifests.TenantLabel]);
-            var inTenant = Rendered().Where(d => (string?)d["metadata"]!["namespace"] == tenant).Select(d => (string?)d["kind"]).Order();
-            Assert.Equal(["LimitRange", "NetworkPolicy", "ResourceQuota"], inTenant);
+            var inTenant = Rendered().Where(d => (string?)d["metadata"]!["namespace"] == tenant).Select(d => (string?)d["kind"]).Distinct().Order();
+            Assert.Equal(["AuthorizationPolicy", "LimitRange", "NetworkPolicy", "ResourceQuota"], inTenant);
         }
     }
 
@@ -96,5 +96,33 @@ public sealed class ProductionManifestTests
             Assert.Contains(container["env"]!.AsArray(), e => (string?)e!["name"] == "Auth__Authority" && (string?)e["value"] == $"https://{Settings.Auth0.Domain}/");
         }
         Assert.Equal(1L, (long?)Single("PodDisruptionBudget", "aerogrid-portal")["spec"]!["minAvailable"]);
+    }
+
+    [Fact]
+    public void Mutual_tls_is_strict_mesh_wide_and_the_ingress_checks_auth0_tokens()
+    {
+        var peer = Single("PeerAuthentication", "default");
+        Assert.Equal("istio-system", (string?)peer["metadata"]!["namespace"]);
+        Assert.Equal("STRICT", (string?)peer["spec"]!["mtls"]!["mode"]);
+        var rule = Single("RequestAuthentication", "auth0")["spec"]!["jwtRules"]![0]!;
+        Assert.Equal($"https://{Settings.Auth0.Domain}/", (string?)rule["issuer"]);
+        Assert.Equal([Settings.Auth0.Audience], rule["audiences"]!.AsArray().Select(a => (string?)a));
+        var deny = Single("AuthorizationPolicy", "apps-require-a-token")["spec"]!;
+        Assert.Equal("DENY", (string?)deny["action"]);
+        Assert.Equal("/apps/*", (string?)deny["rules"]![0]!["to"]![0]!["operation"]!["paths"]![0]);
+    }
+
+    [Fact]
+    public void A_tenants_namespace_denies_by_default_and_admits_only_its_own_callers_with_apps_invoke()
+    {
+        foreach (var tenant in Settings.Tenants)
+        {
+            var policies = Rendered().Where(d => (string?)d["kind"] == "AuthorizationPolicy" && (string?)d["metadata"]!["namespace"] == tenant).ToList();
+            Assert.Equal(["default-deny", "platform", "tenant-callers"], policies.Select(p => (string?)p["metadata"]!["name"]).Order());
+            Assert.Empty(policies.Single(p => (string?)p["metadata"]!["name"] == "default-deny")["spec"]!.AsObject());
+            var callers = policies.Single(p => (string?)p["metadata"]!["name"] == "tenant-callers")["spec"]!["rules"]![0]!["when"]!.AsArray();
+            Assert.Contains(callers, c => (string?)c!["key"] == $"request.auth.claims[{Settings.Auth0.TenantClaim}]" && (string?)c["values"]![0] == tenant);
+            Assert.Contains(callers, c => (string?)c!["key"] == "request.auth.claims[permissions]" && (string?)c["values"]![0] == "apps:invoke");
+        }
     }
 }
