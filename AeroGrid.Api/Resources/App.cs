@@ -46,6 +46,7 @@ public sealed record AppSpec
 
     [Description("Environment variables for the app's processes.")]
     [MaxLength(AppLimits.MaxEnv)]
+    [ListMapKey("name")]
     public List<EnvVar> Env { get; init; } = [];
 }
 

@@ -71,5 +71,6 @@ public sealed record RevisionSpec
 
     [Description("The environment variables it ran with.")]
     [MaxLength(AppLimits.MaxEnv)]
+    [ListMapKey("name")]
     public List<EnvVar> Env { get; init; } = [];
 }

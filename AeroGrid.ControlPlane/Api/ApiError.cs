@@ -59,7 +59,7 @@ internal sealed class ApiError(int code, string reason, string message, StatusDe
 
     public static ApiError UnsupportedMediaType(string contentType) =>
         new(415, "UnsupportedMediaType",
-            $"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json (got \"{contentType}\")");
+            $"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml (got \"{contentType}\")");
 
     private static string Qualified(ResourceDefinition definition) =>
         definition.Group.Length == 0 ? definition.Plural : $"{definition.Plural}.{definition.Group}";

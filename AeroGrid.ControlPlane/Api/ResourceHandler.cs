@@ -87,9 +87,12 @@ internal sealed class ResourceHandler(ResourceStore store, TimeProvider time, IO
         return Json(list.ToString(), 200);
     }
 
-    public async Task<IResult> CreateAsync(HttpContext http, ResourceDefinition definition, string? @namespace)
+    public async Task<IResult> CreateAsync(HttpContext http, ResourceDefinition definition, string? @namespace) =>
+        await CreateObjectAsync(http, definition, @namespace, await ReadObjectAsync(http), Fields(http, definition, status: false, apply: false), applied: null);
+
+    private async Task<IResult> CreateObjectAsync(
+        HttpContext http, ResourceDefinition definition, string? @namespace, JsonObject body, FieldManager fields, ApplyResult? applied)
     {
-        var body = await ReadObjectAsync(http);
         CheckTypeMeta(definition, body);
         var metadata = Metadata(body);
         if (metadata["namespace"]?.GetValue<string>() is { } bodyNamespace && bodyNamespace != (@namespace ?? ""))
@@ -127,7 +130,7 @@ internal sealed class ResourceHandler(ResourceStore store, TimeProvider time, IO
             {
                 body["status"] = definition == ResourceDefinitions.Namespace ? new JsonObject { ["phase"] = "Active" } : null;
             }
-            var obj = Normalize(definition, body, http, validate: true);
+            var obj = fields.Track(null, body, Normalize(definition, body, http, validate: true), applied);
             var key = Key(definition, @namespace, name);
             if (DryRun(http))
             {
@@ -164,12 +167,16 @@ internal sealed class ResourceHandler(ResourceStore store, TimeProvider time, IO
             throw ApiError.BadRequest("the namespace of the provided object does not match the namespace sent on the request");
         }
         var precondition = ParseRevision(metadata["resourceVersion"]?.GetValue<string>());
-        return await UpdateAsync(http, definition, @namespace, name, precondition, _ => body, status);
+        return await UpdateAsync(http, definition, @namespace, name, precondition, Fields(http, definition, status, apply: false), _ => (body, null), status);
     }
 
     public async Task<IResult> PatchAsync(HttpContext http, ResourceDefinition definition, string? @namespace, string name, bool status)
     {
         var contentType = http.Request.ContentType?.Split(';')[0].Trim() ?? "";
+        if (contentType == "application/apply-patch+yaml")
+        {
+            return await ApplyAsync(http, definition, @namespace, name, status);
+        }
         var patch = await ReadNodeAsync(http);
         Func<JsonObject, JsonNode?> apply = contentType switch
         {
@@ -178,26 +185,69 @@ internal sealed class ResourceHandler(ResourceStore store, TimeProvider time, IO
             "application/json-patch+json" => throw ApiError.BadRequest("a JSON patch is an array of operations"),
             _ => throw ApiError.UnsupportedMediaType(contentType),
         };
-        return await UpdateAsync(http, definition, @namespace, name, precondition: null, current =>
+        return await UpdateAsync(http, definition, @namespace, name, precondition: null, Fields(http, definition, status, apply: false), current =>
         {
             if (apply(current) is not JsonObject patched)
             {
                 throw ApiError.BadRequest("the patch does not leave an object");
             }
-            // A patch never turns an object into another kind or version: refused as the same body in a PUT is.
-            CheckTypeMeta(definition, patched);
-            if (patched["metadata"]?["name"]?.GetValue<string>() is { } patchedName && patchedName != name)
-            {
-                throw ApiError.BadRequest($"the name of the object ({patchedName}) does not match the name on the URL ({name})");
-            }
-            // A resourceVersion in the patch is a precondition, as in Kubernetes.
-            var wanted = ParseRevision(patched["metadata"]?["resourceVersion"]?.GetValue<string>());
-            if (wanted is not null && wanted.ToString() != current["metadata"]?["resourceVersion"]?.GetValue<string>())
-            {
-                throw ApiError.Conflict(definition, name);
-            }
-            return patched;
+            CheckPatched(definition, name, current, patched);
+            return (patched, null);
         }, status);
+    }
+
+    /// <summary>
+    /// Server-side apply: the configuration merged into the object under field ownership, or, when there is no
+    /// object, created from it (201), as kube-apiserver does.
+    /// </summary>
+    private async Task<IResult> ApplyAsync(HttpContext http, ResourceDefinition definition, string? @namespace, string name, bool status)
+    {
+        var fields = Fields(http, definition, status, apply: true);
+        var force = http.Request.Query["force"].ToString() switch
+        {
+            "" or "false" => false,
+            "true" => true,
+            var other => throw ApiError.BadRequest($"force: Invalid value: \"{other}\": must be true or false"),
+        };
+        var config = ServerSideApply.ReadConfiguration(await ReadTextAsync(http));
+        // An apply configuration says what it is; a create or update may leave it to the URL.
+        foreach (var field in new[] { "apiVersion", "kind" })
+        {
+            if (config[field] is null)
+            {
+                throw ApiError.BadRequest($"error decoding YAML: Object '{(field == "kind" ? "Kind" : field)}' is missing in the apply configuration");
+            }
+        }
+        if (await store.GetAsync(Key(definition, @namespace, name), http.RequestAborted) is null && !status)
+        {
+            CheckPatched(definition, name, current: null, config);
+            var created = ServerSideApply.Apply(fields, live: null, config, force);
+            Metadata(created.Merged)["name"] = name;
+            return await CreateObjectAsync(http, definition, @namespace, created.Merged, fields, created);
+        }
+        return await UpdateAsync(http, definition, @namespace, name, precondition: null, fields, current =>
+        {
+            var applied = ServerSideApply.Apply(fields, current, config, force);
+            CheckPatched(definition, name, current, applied.Merged);
+            return (applied.Merged, applied);
+        }, status);
+    }
+
+    /// <summary>What a patch leaves must still be this object: its kind, version and name, at the version it names.</summary>
+    private static void CheckPatched(ResourceDefinition definition, string name, JsonObject? current, JsonObject patched)
+    {
+        // A patch never turns an object into another kind or version: refused as the same body in a PUT is.
+        CheckTypeMeta(definition, patched);
+        if (patched["metadata"]?["name"]?.GetValue<string>() is { } patchedName && patchedName != name)
+        {
+            throw ApiError.BadRequest($"the name of the object ({patchedName}) does not match the name on the URL ({name})");
+        }
+        // A resourceVersion in the patch is a precondition, as in Kubernetes.
+        var wanted = ParseRevision(patched["metadata"]?["resourceVersion"]?.GetValue<string>());
+        if (wanted is not null && current is not null && wanted.ToString() != current["metadata"]?["resourceVersion"]?.GetValue<string>())
+        {
+            throw ApiError.Conflict(definition, name);
+        }
     }
 
     public async Task<IResult> DeleteAsync(HttpContext http, ResourceDefinition definition, string? @namespace, string name)
@@ -268,8 +318,8 @@ internal sealed class ResourceHandler(ResourceStore store, TimeProvider time, IO
     }
 
     private async Task<IResult> UpdateAsync(
-        HttpContext http, ResourceDefinition definition, string? @namespace, string name, long? precondition,
-        Func<JsonObject, JsonObject> incoming, bool status)
+        HttpContext http, ResourceDefinition definition, string? @namespace, string name, long? precondition, FieldManager fields,
+        Func<JsonObject, (JsonObject Body, ApplyResult? Applied)> incoming, bool status)
     {
         var key = Key(definition, @namespace, name);
         for (var attempt = 0; ; attempt++)
@@ -281,8 +331,9 @@ internal sealed class ResourceHandler(ResourceStore store, TimeProvider time, IO
             }
             var currentJson = current.ToJson();
             // Neither a replace (which ignores it) nor a patch (which copies first) changes what it is given.
-            var body = incoming(currentJson);
+            var (body, applied) = incoming(currentJson);
             var next = status ? WithStatus(definition, currentJson, body, http) : WithSpec(definition, currentJson, body, http);
+            next = fields.Track(currentJson, body, next, applied);
             try
             {
                 return await CommitAsync(key, current, currentJson, next, DryRun(http), http.RequestAborted);
@@ -542,9 +593,28 @@ internal sealed class ResourceHandler(ResourceStore store, TimeProvider time, IO
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            throw ApiError.RequestEntityTooLarge(http.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize);
+            throw TooLarge(http);
         }
     }
+
+    private static async Task<string> ReadTextAsync(HttpContext http)
+    {
+        try
+        {
+            using var reader = new StreamReader(http.Request.Body);
+            return await reader.ReadToEndAsync(http.RequestAborted);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            throw TooLarge(http);
+        }
+    }
+
+    private static ApiError TooLarge(HttpContext http) =>
+        ApiError.RequestEntityTooLarge(http.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize);
+
+    private FieldManager Fields(HttpContext http, ResourceDefinition definition, bool status, bool apply) =>
+        new(definition, FieldManager.ManagerOf(http, apply), status, time.GetUtcNow());
 
     private static IEnumerable<string> Strings(JsonNode? array) =>
         array is JsonArray items ? items.Select(item => item?.GetValue<string>() ?? "") : [];

@@ -30,10 +30,19 @@ internal sealed class CustomResource(IKubernetes client, string @namespace, stri
     public async Task<JsonObject> ReplaceStatusAsync(string name, JsonObject body) =>
         KubeClients.ToJson(await Api.ReplaceNamespacedCustomObjectStatusAsync(body, KubeClients.Group, KubeClients.Version, @namespace, plural, name));
 
-    public async Task<JsonObject> MergePatchAsync(string name, string patch, string? fieldValidation = null) =>
+    public async Task<JsonObject> MergePatchAsync(string name, string patch, string? fieldValidation = null, string? fieldManager = null) =>
         KubeClients.ToJson(await Api.PatchNamespacedCustomObjectAsync(
             new V1Patch(patch, V1Patch.PatchType.MergePatch), KubeClients.Group, KubeClients.Version, @namespace, plural, name,
-            fieldValidation: fieldValidation));
+            fieldManager: fieldManager, fieldValidation: fieldValidation));
+
+    /// <summary>Server-side apply of a configuration (YAML or JSON); the HTTP status (201 when it created) and the object.</summary>
+    public async Task<(int Code, JsonObject Object)> ApplyAsync(string name, string configuration, string? fieldManager, bool? force = null, string? dryRun = null)
+    {
+        using var response = await Api.PatchNamespacedCustomObjectWithHttpMessagesAsync(
+            new V1Patch(configuration, V1Patch.PatchType.ApplyPatch), KubeClients.Group, KubeClients.Version, @namespace, plural, name,
+            dryRun: dryRun, fieldManager: fieldManager, force: force);
+        return ((int)response.Response.StatusCode, KubeClients.ToJson(response.Body));
+    }
 
     public async Task<JsonObject> JsonPatchAsync(string name, string patch) =>
         KubeClients.ToJson(await Api.PatchNamespacedCustomObjectAsync(
