@@ -131,7 +131,7 @@ internal sealed class FieldManager
 
     /// <summary>The managedFields of a write: the apply's managers when it is one, else this writer's Update entry.</summary>
     public JsonObject Track(JsonObject? current, JsonObject body, JsonObject next, ApplyResult? applied) =>
-        applied is null ? Update(current, body, next) : Write(current, next, applied.Managers, applied.Applier);
+        applied is null ? Update(current, body, next) : Write(current, Read(current), next, applied.Managers, applied.Applier);
 
     /// <summary>
     /// Records a create, update or non-apply patch: the fields it changed move to this writer (taken from the others
@@ -164,7 +164,7 @@ internal sealed class FieldManager
             }
         }
         updated.Add(writer with { Fields = writer.Fields.Union(changed) });
-        return Write(current, next, updated, writer);
+        return Write(current, entries, next, updated, writer);
     }
 
     /// <summary>
@@ -172,10 +172,9 @@ internal sealed class FieldManager
     /// write changes the object or the writer's fields, so a write that changes nothing keeps its resourceVersion;
     /// the others keep theirs (losing fields to another manager is not their write).
     /// </summary>
-    private JsonObject Write(JsonObject? current, JsonObject next, IEnumerable<ManagerEntry> entries, ManagerEntry writer)
+    private JsonObject Write(JsonObject? current, IReadOnlyList<ManagerEntry> before, JsonObject next, IEnumerable<ManagerEntry> entries, ManagerEntry writer)
     {
-        var before = Read(current);
-        var changed = current is null || !JsonNode.DeepEquals(WithoutVersions(current), WithoutVersions(next));
+        var changed = current is null || !SameButVersions(current, next);
         var written = entries
             .Where(entry => !entry.Fields.IsEmpty)
             .Select(entry =>
@@ -211,15 +210,19 @@ internal sealed class FieldManager
         return next;
     }
 
-    private static JsonObject WithoutVersions(JsonObject obj)
+    /// <summary>Whether two versions of an object differ in nothing but their resourceVersion and managedFields.</summary>
+    private static bool SameButVersions(JsonObject a, JsonObject b)
     {
-        var copy = (JsonObject)obj.DeepClone();
-        if (copy["metadata"] is JsonObject metadata)
-        {
-            metadata.Remove("managedFields");
-            metadata.Remove("resourceVersion");
-        }
-        return copy;
+        static bool Versioning(string name) => name is "managedFields" or "resourceVersion";
+        static bool Equal(JsonObject x, JsonObject y, Func<string, bool> skip) =>
+            x.Where(p => !skip(p.Key)).All(p => y.TryGetPropertyValue(p.Key, out var other) && JsonNode.DeepEquals(p.Value, other))
+            && y.Count(p => !skip(p.Key)) == x.Count(p => !skip(p.Key));
+        return Equal(a, b, name => name == "metadata")
+            && (a["metadata"], b["metadata"]) switch
+            {
+                (JsonObject x, JsonObject y) => Equal(x, y, Versioning),
+                var (x, y) => JsonNode.DeepEquals(x, y),
+            };
     }
 
     /// <summary>
