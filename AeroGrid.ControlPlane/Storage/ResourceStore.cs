@@ -306,9 +306,11 @@ internal sealed class ResourceStore : IDisposable
             }
             transaction.Commit();
         }
-        catch (Exception e) when (e is SqliteException or IOException)
+        catch (Exception e)
         {
-            foreach (var (write, _) in committed)
+            // The transaction rolled back: every write of the batch not refused already fails with it, those after
+            // the failing one too, so no caller waits for an acknowledgement that cannot come, and the loop goes on.
+            foreach (var write in batch)
             {
                 write.Done.TrySetException(e);
             }
