@@ -10,12 +10,3 @@ public sealed record ListMeta
 
     public long? RemainingItemCount { get; init; }
 }
-
-/// <summary>A list of objects of one kind, e.g. <c>AppList</c>.</summary>
-public sealed record ResourceList<T>
-{
-    public string ApiVersion { get; init; } = "";
-    public string Kind { get; init; } = "";
-    public ListMeta Metadata { get; init; } = new();
-    public List<T> Items { get; init; } = [];
-}

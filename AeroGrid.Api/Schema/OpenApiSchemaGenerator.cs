@@ -41,7 +41,6 @@ public static class OpenApiSchemaGenerator
         [typeof(int)] = ("integer", "int32"),
         [typeof(long)] = ("integer", "int64"),
         [typeof(bool)] = ("boolean", null),
-        [typeof(DateTimeOffset)] = ("string", "date-time"),
         [typeof(DateTime)] = ("string", "date-time"),
     };
 

@@ -19,7 +19,7 @@ public static class ApiJson
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
             UnmappedMemberHandling = strict ? JsonUnmappedMemberHandling.Disallow : JsonUnmappedMemberHandling.Skip,
             AllowTrailingCommas = false,
-            Converters = { new Rfc3339TimeConverter(), new KubernetesJson.KubernetesDateTimeConverter() },
+            Converters = { new KubernetesJson.KubernetesDateTimeConverter() },
         };
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
