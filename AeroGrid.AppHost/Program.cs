@@ -1,4 +1,5 @@
 using System.Globalization;
+using AeroGrid.AppHost.Auth0;
 using AeroGrid.AppHost.Dashboard;
 using AeroGrid.AppHost.Hosting;
 using AeroGrid.AppHost.Publish;
@@ -59,5 +60,7 @@ builder.RestartOnCrash(controlPlane, @operator, gateway, portal);
 builder.AddPlatformResourceMirror(new(new(api), new(tokenEndpoint), new(LoopbackEndpoints.Url(settings.GatewayPort)), new(LoopbackEndpoints.Url(settings.PortalPort))));
 
 builder.AddManifestPublishing();
+// Not part of publish: run on its own (--step aerogrid-auth0), it makes the Auth0 tenant hold AeroGrid's identity.
+builder.AddAuth0Provisioning();
 
 builder.Build().Run();

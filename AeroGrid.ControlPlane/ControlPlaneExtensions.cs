@@ -4,6 +4,7 @@ using AeroGrid.ControlPlane;
 using AeroGrid.ControlPlane.Api;
 using AeroGrid.ControlPlane.GarbageCollection;
 using AeroGrid.ControlPlane.Storage;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -25,6 +26,8 @@ internal static class ControlPlaneExtensions
         builder.Services.AddSingleton<LogProxy>();
         // No timeout: a followed log streams for as long as the reader wants.
         builder.Services.AddHttpClient(nameof(LogProxy), client => client.Timeout = Timeout.InfiniteTimeSpan);
+        builder.Services.AddHttpClient(LogProxy.KubeletClient, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(services => KubeletTrust.Handler(services.GetRequiredService<IOptions<ControlPlaneOptions>>().Value));
         builder.Services.AddHostedService<TenantSeeder>();
         builder.Services.AddHostedService<CompactionService>();
         builder.Services.AddHostedService<GarbageCollector>();

@@ -16,6 +16,13 @@ internal sealed class ControlPlaneOptions
     /// <summary>The Operator that serves <c>apps/{name}/log</c> and <c>images/{name}/log</c>; none: the log subresources answer 503.</summary>
     public Uri? LogsUrl { get; set; }
 
+    /// <summary>
+    /// A PEM file of the CA that signs kubelets' serving certificates, as kube-apiserver's
+    /// <c>--kubelet-certificate-authority</c>, so <c>pods/log</c> reads only from a kubelet it can verify. Unset, the
+    /// system's trusted roots verify it (kube-apiserver would not verify at all).
+    /// </summary>
+    public string KubeletCertificateAuthority { get; set; } = "";
+
     /// <summary>Namespaces (tenants) created at start when missing.</summary>
     public List<string> Tenants { get; set; } = [];
 

@@ -5,6 +5,16 @@ internal sealed class OperatorOptions
 {
     public const string SectionName = "Operator";
 
+    public const string LocalBackend = "local";
+
+    public const string KubernetesBackend = "kubernetes";
+
+    /// <summary>
+    /// What runs the apps: <c>local</c> (Python environments and processes on this machine) or <c>kubernetes</c> (Kaniko
+    /// builds, Deployments, Services and Istio VirtualServices in the cluster the API server runs).
+    /// </summary>
+    public string Backend { get; set; } = LocalBackend;
+
     /// <summary>The API server: the local control plane, or kube-apiserver in a cluster.</summary>
     public Uri ApiServer { get; set; } = new("http://127.0.0.1:7440");
 

@@ -48,14 +48,40 @@ public sealed record AppSpec
     [MaxLength(AppLimits.MaxEnv)]
     [ListMapKey("name")]
     public List<EnvVar> Env { get; init; } = [];
+
+    [Description("The compute each process asks for and may use; absent fields take the platform's defaults.")]
+    public AppResources? Resources { get; init; }
+}
+
+[Description("Compute resources of each process of the app, as a Kubernetes container's resources.")]
+public sealed record AppResources
+{
+    [Description("What each process is guaranteed, e.g. cpu 50m, memory 128Mi.")]
+    public ResourceQuantities? Requests { get; init; }
+
+    [Description("What each process may use at most, e.g. memory 512Mi.")]
+    public ResourceQuantities? Limits { get; init; }
+}
+
+[Description("Kubernetes quantities of CPU and memory.")]
+public sealed record ResourceQuantities
+{
+    [Description("CPU, in cores (0.5) or millicores (500m).")]
+    [RegularExpression(AppLimits.QuantityPattern)]
+    public string? Cpu { get; init; }
+
+    [Description("Memory, in bytes with a suffix such as Mi or Gi (512Mi).")]
+    [RegularExpression(AppLimits.QuantityPattern)]
+    public string? Memory { get; init; }
 }
 
 [Description("One source file of an app.")]
 public sealed record AppFile
 {
-    [Description("A relative path such as app.py or lib/util.py.")]
+    [Description("A relative path such as app.py or lib/util.py, of letters, digits, '-', '_', '.' and '/'.")]
     [Required]
     [MaxLength(AppLimits.MaxPathLength)]
+    [RegularExpression(AppLimits.FilePathPattern)]
     public string Path { get; init; } = "";
 
     [Description("The file's text.")]
@@ -126,6 +152,23 @@ public static class AppDefaults
     public const string Entrypoint = "app.py";
     public const string Runtime = "python-3.11";
     public const string Requirements = "requirements.txt";
+
+    // What a process gets when its spec says nothing: a small guaranteed share, and a memory limit so one app cannot
+    // starve its node. No CPU limit: a CPU limit throttles a process even when the node is idle.
+    public const string RequestsCpu = "50m";
+    public const string RequestsMemory = "128Mi";
+    public const string LimitsMemory = "512Mi";
+
+    /// <summary>The resources a process runs with: each quantity the spec leaves out takes its default.</summary>
+    public static AppResources ResourcesOf(AppResources? resources) => new()
+    {
+        Requests = new()
+        {
+            Cpu = resources?.Requests?.Cpu ?? RequestsCpu,
+            Memory = resources?.Requests?.Memory ?? RequestsMemory,
+        },
+        Limits = new() { Cpu = resources?.Limits?.Cpu, Memory = resources?.Limits?.Memory ?? LimitsMemory },
+    };
 }
 
 public static class AppLimits
@@ -141,4 +184,13 @@ public static class AppLimits
 
     public const string RuntimePattern = @"^python-3\.[0-9]{1,2}$";
     public const string EnvNamePattern = "^[A-Za-z_][A-Za-z0-9_]*$";
+
+    /// <summary>What a ConfigMap key allows, and the folder separator.</summary>
+    public const string FilePathPattern = "^[-._a-zA-Z0-9/]+$";
+
+    /// <summary>
+    /// A non-negative Kubernetes quantity (<c>500m</c>, <c>0.5</c>, <c>128Mi</c>, <c>1e3</c>): the grammar of
+    /// apimachinery's <c>resource.Quantity</c>, which is also the pattern its CRDs carry, without the sign.
+    /// </summary>
+    public const string QuantityPattern = @"^(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$";
 }

@@ -1,4 +1,5 @@
 using System.Reflection;
+using AeroGrid.Api.Resources.Istio;
 using k8s.Models;
 
 namespace AeroGrid.Api.Resources;
@@ -28,13 +29,13 @@ public sealed record ResourceDefinition(
     public bool HasStatus => ClrType.GetProperty(nameof(App.Status)) is not null;
 
     /// <summary>The REST path of a collection: <c>/apis/group/version[/namespaces/ns]/plural</c>.</summary>
-    public string CollectionPath(string? @namespace)
-    {
-        var root = Group.Length == 0 ? $"/api/{Version}" : $"/apis/{Group}/{Version}";
-        return Namespaced && @namespace is not null
-            ? $"{root}/namespaces/{Uri.EscapeDataString(@namespace)}/{Plural}"
-            : $"{root}/{Plural}";
-    }
+    public string CollectionPath(string? @namespace) =>
+        Namespaced && @namespace is not null ? $"{Root}/namespaces/{Uri.EscapeDataString(@namespace)}/{Plural}" : $"{Root}/{Plural}";
+
+    /// <summary>The path of a collection with a <c>{namespace}</c> parameter where the kind is namespaced, for routes and OpenAPI.</summary>
+    public string CollectionTemplate => Namespaced ? $"{Root}/namespaces/{{namespace}}/{Plural}" : $"{Root}/{Plural}";
+
+    private string Root => Group.Length == 0 ? $"/api/{Version}" : $"/apis/{Group}/{Version}";
 
     public string ObjectPath(string? @namespace, string name) =>
         $"{CollectionPath(@namespace)}/{Uri.EscapeDataString(name)}";
@@ -86,8 +87,54 @@ public static class ResourceDefinitions
             new("Age", "date", ".metadata.creationTimestamp"),
         ]);
 
+    public static readonly ResourceDefinition ConfigMap = ResourceDefinition.Of<V1ConfigMap>("configmap", ["cm"], namespaced: true, [Age]);
+
+    public static readonly ResourceDefinition Secret = ResourceDefinition.Of<V1Secret>("secret", [], namespaced: true,
+        [new("Type", "string", ".type"), Age]);
+
+    public static readonly ResourceDefinition Service = ResourceDefinition.Of<V1Service>("service", ["svc"], namespaced: true,
+        [new("Type", "string", ".spec.type"), new("Cluster-IP", "string", ".spec.clusterIP"), Age]);
+
+    public static readonly ResourceDefinition Pod = ResourceDefinition.Of<V1Pod>("pod", ["po"], namespaced: true,
+        [
+            new("Status", "string", ".status.phase"),
+            new("Node", "string", ".spec.nodeName"),
+            new("IP", "string", ".status.podIP", Priority: 1),
+            Age,
+        ]);
+
+    public static readonly ResourceDefinition Node = ResourceDefinition.Of<V1Node>("node", ["no"], namespaced: false, [Age]);
+
+    public static readonly ResourceDefinition Deployment = ResourceDefinition.Of<V1Deployment>("deployment", ["deploy"], namespaced: true,
+        [
+            new("Desired", "integer", ".spec.replicas"),
+            new("Up-to-date", "integer", ".status.updatedReplicas"),
+            new("Available", "integer", ".status.availableReplicas"),
+            Age,
+        ]);
+
+    public static readonly ResourceDefinition ReplicaSet = ResourceDefinition.Of<V1ReplicaSet>("replicaset", ["rs"], namespaced: true,
+        [new("Desired", "integer", ".spec.replicas"), new("Ready", "integer", ".status.readyReplicas"), Age]);
+
+    public static readonly ResourceDefinition Job = ResourceDefinition.Of<V1Job>("job", [], namespaced: true,
+        [new("Succeeded", "integer", ".status.succeeded"), new("Failed", "integer", ".status.failed"), Age]);
+
+    public static readonly ResourceDefinition VirtualService = ResourceDefinition.Of<VirtualService>("virtualservice", ["vs"], namespaced: true,
+        [new("Gateways", "string", ".spec.gateways"), new("Hosts", "string", ".spec.hosts"), Age]);
+
     /// <summary>The custom resources of group aerogrid.io (what the CRDs declare).</summary>
     public static IReadOnlyList<ResourceDefinition> Custom { get; } = [App, Image, Revision];
 
-    public static IReadOnlyList<ResourceDefinition> All { get; } = [App, Image, Revision, Namespace];
+    /// <summary>
+    /// The Kubernetes and Istio kinds the cluster backend writes and the cluster's controllers make of them, so the
+    /// backend runs against this API as against kube-apiserver. Only the platform (<c>platform:admin</c>) reaches them.
+    /// </summary>
+    public static IReadOnlyList<ResourceDefinition> Cluster { get; } = [ConfigMap, Secret, Service, Pod, Node, Deployment, ReplicaSet, Job, VirtualService];
+
+    public static IReadOnlyList<ResourceDefinition> All { get; } = [.. Custom, Namespace, .. Cluster];
+
+    /// <summary>The kinds that live in a namespace, and go when it goes.</summary>
+    public static IReadOnlyList<ResourceDefinition> InNamespaces { get; } = [.. All.Where(definition => definition.Namespaced)];
+
+    private static PrinterColumn Age => new("Age", "date", ".metadata.creationTimestamp");
 }

@@ -42,6 +42,7 @@ public static class OpenApiSchemaGenerator
         [typeof(long)] = ("integer", "int64"),
         [typeof(bool)] = ("boolean", null),
         [typeof(DateTime)] = ("string", "date-time"),
+        [typeof(byte[])] = ("string", "byte"),
     };
 
     /// <summary>
@@ -50,6 +51,9 @@ public static class OpenApiSchemaGenerator
     /// </summary>
     private static readonly Dictionary<Type, Func<JsonObject>> KubernetesSchemas = new()
     {
+        // Written as a number or a string ("25%", "512Mi"), as Kubernetes' own schemas declare them.
+        [typeof(IntOrString)] = () => new JsonObject { ["x-kubernetes-int-or-string"] = true },
+        [typeof(ResourceQuantity)] = () => new JsonObject { ["x-kubernetes-int-or-string"] = true },
         [typeof(V1Condition)] = () => new JsonObject
         {
             ["description"] = "One aspect of the object's observed state.",

@@ -13,22 +13,29 @@ public static partial class NameValidation
     [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")]
     private static partial Regex Dns1123Label();
 
+    [GeneratedRegex("^[a-z]([-a-z0-9]*[a-z0-9])?$")]
+    private static partial Regex Dns1035Label();
+
     [GeneratedRegex("^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")]
     private static partial Regex QualifiedNamePart();
 
     [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
     private static partial Regex Dns1123Subdomain();
 
-    /// <summary>A DNS-1123 label: it becomes a URL segment, a Service name and a directory name.</summary>
+    /// <summary>A DNS-1123 label: it becomes a URL segment, a namespace and a directory name.</summary>
     public static IEnumerable<FieldError> Dns1123LabelErrors(string? value, string field) =>
-        NameErrors(value, field, MaxNameLength, Dns1123Label(), "lower-case letters, digits and '-'", "my-app");
+        NameErrors(value, field, MaxNameLength, Dns1123Label(), "lower-case letters, digits and '-', starting and ending with a letter or digit", "my-app");
+
+    /// <summary>A DNS-1035 label, a DNS-1123 label starting with a letter: what Kubernetes requires of a Service's name.</summary>
+    public static IEnumerable<FieldError> Dns1035LabelErrors(string? value, string field) =>
+        NameErrors(value, field, MaxNameLength, Dns1035Label(), "lower-case letters, digits and '-', starting with a letter and ending with a letter or digit", "my-app");
 
     /// <summary>
     /// A DNS-1123 subdomain, as Kubernetes allows for most kinds: for names that only identify an object, and that
     /// append to a label-sized name (a Revision <c>{app}-{revision}</c> of an app named with 63 characters).
     /// </summary>
     public static IEnumerable<FieldError> Dns1123SubdomainErrors(string? value, string field) =>
-        NameErrors(value, field, MaxSubdomainLength, Dns1123Subdomain(), "lower-case letters, digits, '-' and '.'", "my-app-3");
+        NameErrors(value, field, MaxSubdomainLength, Dns1123Subdomain(), "lower-case letters, digits, '-' and '.', starting and ending with a letter or digit", "my-app-3");
 
     private static IEnumerable<FieldError> NameErrors(string? value, string field, int maxLength, Regex pattern, string characters, string example)
     {
@@ -44,7 +51,7 @@ public static partial class NameValidation
         if (!pattern.IsMatch(value))
         {
             yield return new(field, FieldErrorReasons.Invalid,
-                $"'{value}' is not a valid name: use {characters}, starting and ending with a letter or digit (e.g. '{example}')");
+                $"'{value}' is not a valid name: use {characters} (e.g. '{example}')");
         }
     }
 

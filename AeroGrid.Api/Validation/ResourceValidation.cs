@@ -1,6 +1,7 @@
 using System.Text;
 using AeroGrid.Api.Meta;
 using AeroGrid.Api.Resources;
+using k8s;
 using k8s.Models;
 
 namespace AeroGrid.Api.Validation;
@@ -8,18 +9,19 @@ namespace AeroGrid.Api.Validation;
 /// <summary>Validation of each kind: what the API server runs before it stores an object.</summary>
 public static class ResourceValidation
 {
-    public static IReadOnlyList<FieldError> Validate(KubernetesObject obj, ValidationPolicy policy) => obj switch
+    public static IReadOnlyList<FieldError> Validate(IKubernetesObject<V1ObjectMeta> obj, ValidationPolicy policy) => obj switch
     {
-        App app => [.. MetadataErrors(app.Metadata), .. AppSpecErrors(app.Spec, policy)],
+        // An app's Service is named after it, and a Service's name must start with a letter.
+        App app => [.. MetadataErrors(app.Metadata, NameValidation.Dns1035LabelErrors), .. AppSpecErrors(app.Spec, policy)],
         Image image => [.. MetadataErrors(image.Metadata), .. ImageSpecErrors(image.Spec, policy)],
         Revision revision => [.. MetadataErrors(revision.Metadata, NameValidation.Dns1123SubdomainErrors), .. RevisionSpecErrors(revision.Spec, policy)],
         Namespace ns => [.. MetadataErrors(ns.Metadata)],
-        _ => [],
+        _ => [.. ClusterValidation.Errors(obj)],
     };
 
     private static IEnumerable<FieldError> MetadataErrors(V1ObjectMeta metadata) => MetadataErrors(metadata, NameValidation.Dns1123LabelErrors);
 
-    private static IEnumerable<FieldError> MetadataErrors(V1ObjectMeta metadata, Func<string?, string, IEnumerable<FieldError>> nameErrors) =>
+    internal static IEnumerable<FieldError> MetadataErrors(V1ObjectMeta metadata, Func<string?, string, IEnumerable<FieldError>> nameErrors) =>
         nameErrors(metadata.Name, "metadata.name")
             .Concat(NameValidation.LabelErrors(metadata.Labels, "metadata.labels"))
             .Concat(NameValidation.AnnotationErrors(metadata.Annotations, "metadata.annotations"));
@@ -108,6 +110,75 @@ public static class ResourceValidation
                 yield return new($"spec.env[{i}].name", FieldErrorReasons.Duplicate, $"'{name}' is set more than once");
             }
         }
+        foreach (var error in ResourcesErrors(spec.Resources))
+        {
+            yield return error;
+        }
+    }
+
+    /// <summary>
+    /// Each quantity well formed, and no request above its limit once the defaults fill the gaps: Kubernetes would
+    /// accept such a Deployment and then refuse every pod of it.
+    /// </summary>
+    private static IEnumerable<FieldError> ResourcesErrors(AppResources? resources)
+    {
+        var wellFormed = true;
+        foreach (var (field, value) in Quantities(resources))
+        {
+            if (value is null)
+            {
+                continue;
+            }
+            if (!System.Text.RegularExpressions.Regex.IsMatch(value, AppLimits.QuantityPattern))
+            {
+                wellFormed = false;
+                yield return new(field, FieldErrorReasons.Invalid, $"'{value}' is not a quantity; write e.g. 500m or 0.5 for CPU, 256Mi or 1Gi for memory");
+            }
+            else if (ValueOf(value) is null)
+            {
+                wellFormed = false;
+                yield return new(field, FieldErrorReasons.Invalid, $"'{value}' is larger than any quantity Kubernetes holds");
+            }
+        }
+        if (!wellFormed)
+        {
+            yield break;
+        }
+        var effective = AppDefaults.ResourcesOf(resources);
+        foreach (var (resource, request, limit) in new[]
+        {
+            ("cpu", effective.Requests?.Cpu, effective.Limits?.Cpu),
+            ("memory", effective.Requests?.Memory, effective.Limits?.Memory),
+        })
+        {
+            if (request is not null && limit is not null && ValueOf(request) > ValueOf(limit))
+            {
+                yield return new($"spec.resources.requests.{resource}", FieldErrorReasons.Invalid,
+                    $"the {resource} request {request} is above its limit {limit}; raise spec.resources.limits.{resource}");
+            }
+        }
+    }
+
+    /// <summary>A well-formed quantity's value, or null when it passes what Kubernetes holds (a 64-bit integer).</summary>
+    private static decimal? ValueOf(string quantity)
+    {
+        try
+        {
+            var value = new ResourceQuantity(quantity).ToDecimal();
+            return value <= long.MaxValue ? value : null;
+        }
+        catch (OverflowException)
+        {
+            return null; // Past decimal's range, far past Kubernetes'.
+        }
+    }
+
+    private static IEnumerable<(string Field, string? Value)> Quantities(AppResources? resources)
+    {
+        yield return ("spec.resources.requests.cpu", resources?.Requests?.Cpu);
+        yield return ("spec.resources.requests.memory", resources?.Requests?.Memory);
+        yield return ("spec.resources.limits.cpu", resources?.Limits?.Cpu);
+        yield return ("spec.resources.limits.memory", resources?.Limits?.Memory);
     }
 
     public static IEnumerable<FieldError> ImageSpecErrors(ImageSpec spec, ValidationPolicy policy) =>
@@ -120,7 +191,7 @@ public static class ResourceValidation
     /// </summary>
     public static IEnumerable<FieldError> RevisionSpecErrors(RevisionSpec spec, ValidationPolicy policy)
     {
-        foreach (var error in NameValidation.Dns1123LabelErrors(spec.App, "spec.app"))
+        foreach (var error in NameValidation.Dns1035LabelErrors(spec.App, "spec.app"))
         {
             yield return error;
         }
@@ -162,9 +233,10 @@ public static class ResourceValidation
         {
             yield return new(field, FieldErrorReasons.Invalid, $"'{path}' may not contain '..', '.' or empty segments");
         }
-        else if (path.Any(c => char.IsControl(c) || c is '\\' or ':' or '*' or '?' or '"' or '<' or '>' or '|'))
+        else if (!System.Text.RegularExpressions.Regex.IsMatch(path, AppLimits.FilePathPattern))
         {
-            yield return new(field, FieldErrorReasons.Invalid, $"'{path}' contains a character that is not allowed in a file name");
+            // In a cluster the files travel as one ConfigMap, a key per file, and a key allows no other character.
+            yield return new(field, FieldErrorReasons.Invalid, $"'{path}' contains a character that is not allowed in a file name: use letters, digits, '-', '_', '.' and '/'");
         }
     }
 }

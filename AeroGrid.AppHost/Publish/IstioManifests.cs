@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using AeroGrid.AppHost.Auth0;
 
 namespace AeroGrid.AppHost.Publish;
 
@@ -13,12 +14,8 @@ internal static class IstioManifests
 {
     /// <summary>The Istio root namespace, where mesh-wide policy lives, and the ingress gateway's.</summary>
     private const string IstioNamespace = "istio-system";
-    private const string GatewayName = "aerogrid";
+    public const string GatewayName = "aerogrid";
     private const string IngressServiceAccount = "istio-ingressgateway-service-account";
-
-    // The permissions the platform's own token validation knows (AeroGrid.ServiceDefaults' Permissions).
-    private const string AppsInvoke = "apps:invoke";
-    private const string PlatformAdmin = "platform:admin";
 
     public static IReadOnlyList<JsonObject> Render(PublishSettings settings)
     {
@@ -119,12 +116,12 @@ internal static class IstioManifests
                     ["from"] = new JsonArray(fromIngress.DeepClone()),
                     ["when"] = new JsonArray(
                         Claim(settings.Auth0.TenantClaim, tenant),
-                        Claim("permissions", AppsInvoke)),
+                        Claim("permissions", ApiPermissions.AppsInvoke)),
                 },
                 new JsonObject
                 {
                     ["from"] = new JsonArray(fromIngress.DeepClone()),
-                    ["when"] = new JsonArray(Claim("permissions", PlatformAdmin)),
+                    ["when"] = new JsonArray(Claim("permissions", ApiPermissions.PlatformAdmin)),
                 }),
         });
         yield return Document("security.istio.io/v1", "AuthorizationPolicy", "platform", tenant, new JsonObject

@@ -15,6 +15,7 @@ internal static class PlatformManifests
     private const string Portal = "aerogrid-portal";
     private const int PortalReplicas = 2;
     private const int HttpPort = 8080;
+    private const string PushSecretReaderName = "aerogrid-operator-registry";
 
     public static IReadOnlyList<JsonObject> Render(PublishSettings settings) =>
     [
@@ -34,6 +35,14 @@ internal static class PlatformManifests
                 ApiVersion = "rbac.authorization.k8s.io/v1", Kind = "ClusterRoleBinding",
                 Metadata = new() { Name = Operator, Labels = Labels("operator") },
                 RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "ClusterRole", Name = Operator },
+                Subjects = [new Rbacv1Subject { Kind = "ServiceAccount", Name = Operator, NamespaceProperty = settings.Namespace }],
+            },
+            PushSecretReader(settings),
+            new V1RoleBinding
+            {
+                ApiVersion = "rbac.authorization.k8s.io/v1", Kind = "RoleBinding",
+                Metadata = new() { Name = PushSecretReaderName, NamespaceProperty = settings.Namespace, Labels = Labels("operator") },
+                RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "Role", Name = PushSecretReaderName },
                 Subjects = [new Rbacv1Subject { Kind = "ServiceAccount", Name = Operator, NamespaceProperty = settings.Namespace }],
             },
             Deployment(settings, Operator, "operator", settings.Images.Operator, replicas: 1, OperatorEnvironment(settings)),
@@ -68,8 +77,8 @@ internal static class PlatformManifests
 
     /// <summary>
     /// What the Operator reads and writes: the aerogrid.io kinds and their status, and for each App and Image the objects
-    /// the cluster backend makes of them (ConfigMaps, Deployments, Services, build Jobs, VirtualServices). Secrets only
-    /// to read the registry's credentials; pods only to read build and app logs. Nothing else, and no wildcard.
+    /// the cluster backend makes of them (ConfigMaps, Deployments, Services, build Jobs, VirtualServices). Pods only to
+    /// read build and app logs. No Secret at all (the registry's is <see cref="PushSecretReader"/>), and no wildcard.
     /// </summary>
     private static V1ClusterRole OperatorRole()
     {
@@ -84,7 +93,6 @@ internal static class PlatformManifests
                 new V1PolicyRule { ApiGroups = [AeroGridApi.Group], Resources = ["apps/status", "images/status"], Verbs = ["get", "update", "patch"] },
                 new V1PolicyRule { ApiGroups = [AeroGridApi.Group], Resources = ["apps/finalizers", "images/finalizers"], Verbs = ["update"] },
                 new V1PolicyRule { ApiGroups = [""], Resources = ["configmaps", "services"], Verbs = readWrite },
-                new V1PolicyRule { ApiGroups = [""], Resources = ["secrets"], Verbs = ["get"] },
                 new V1PolicyRule { ApiGroups = [""], Resources = ["pods", "pods/log"], Verbs = ["get", "list", "watch"] },
                 new V1PolicyRule { ApiGroups = [""], Resources = ["namespaces"], Verbs = ["get", "list", "watch"] },
                 new V1PolicyRule { ApiGroups = [""], Resources = ["events"], Verbs = ["create", "patch"] },
@@ -95,8 +103,27 @@ internal static class PlatformManifests
         };
     }
 
-    // In a pod the Operator needs no API address or token: KubernetesClient's in-cluster configuration has both.
-    private static List<V1EnvVar> OperatorEnvironment(PublishSettings settings) => [.. CommonEnvironment(settings, "operator")];
+    /// <summary>The one Secret the Operator may read, by name: the registry's push credentials, for its tag lookups.</summary>
+    private static V1Role PushSecretReader(PublishSettings settings) => new()
+    {
+        ApiVersion = "rbac.authorization.k8s.io/v1", Kind = "Role",
+        Metadata = new() { Name = PushSecretReaderName, NamespaceProperty = settings.Namespace, Labels = Labels("operator") },
+        Rules = [new V1PolicyRule { ApiGroups = [""], Resources = ["secrets"], ResourceNames = [settings.Registry.PushSecret], Verbs = ["get"] }],
+    };
+
+    // In a pod the Operator needs no API address or token: KubernetesClient's in-cluster configuration has both. The
+    // registry is for the cluster backend's builds; its credentials are named, never written: the Secret is made by
+    // whoever runs the cluster.
+    private static List<V1EnvVar> OperatorEnvironment(PublishSettings settings) =>
+    [
+        .. CommonEnvironment(settings, "operator"),
+        new V1EnvVar { Name = "Operator__Backend", Value = "kubernetes" },
+        new V1EnvVar { Name = "Operator__Kubernetes__PlatformNamespace", Value = settings.Namespace },
+        new V1EnvVar { Name = "Operator__Kubernetes__Gateway", Value = $"{settings.Namespace}/{IstioManifests.GatewayName}" },
+        new V1EnvVar { Name = "Operator__Kubernetes__Registry", Value = settings.Registry.Address },
+        new V1EnvVar { Name = "Operator__Kubernetes__Repository", Value = settings.Registry.Repository },
+        new V1EnvVar { Name = "Operator__Kubernetes__PushSecret", Value = settings.Registry.PushSecret },
+    ];
 
     private static List<V1EnvVar> PortalEnvironment(PublishSettings settings) =>
     [
@@ -115,6 +142,13 @@ internal static class PlatformManifests
         yield return new V1EnvVar { Name = "Auth__Audience", Value = settings.Auth0.Audience };
         yield return new V1EnvVar { Name = "Auth__TenantClaim", Value = settings.Auth0.TenantClaim };
         yield return new V1EnvVar { Name = "OTEL_SERVICE_NAME", Value = service };
+        // The same share of traces as the mesh's, and a caller's decision is kept: the SDK reads both variables.
+        yield return new V1EnvVar { Name = "OTEL_TRACES_SAMPLER", Value = "parentbased_traceidratio" };
+        yield return new V1EnvVar
+        {
+            Name = "OTEL_TRACES_SAMPLER_ARG",
+            Value = (settings.Telemetry.TracingSamplingPercent / 100).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
         if (settings.Telemetry.OtlpEndpoint.Length > 0)
         {
             yield return new V1EnvVar { Name = "OTEL_EXPORTER_OTLP_ENDPOINT", Value = settings.Telemetry.OtlpEndpoint };

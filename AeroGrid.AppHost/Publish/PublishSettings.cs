@@ -14,6 +14,9 @@ internal sealed class PublishSettings
     /// <summary>The configuration key naming the settings file.</summary>
     public const string ConfigurationKey = "AeroGrid:PublishSettings";
 
+    /// <summary>The longest name Auth0 gives an Organization; each tenant is one (see <see cref="Auth0Settings.TenantClaim"/>).</summary>
+    private const int MaxOrganizationName = 50;
+
     /// <summary>The host the platform answers on, e.g. <c>aerogrid.example.com</c>: the Portal at <c>/</c>, apps at <c>/apps/{tenant}/{app}</c>.</summary>
     public string Domain { get; set; } = "";
 
@@ -26,6 +29,8 @@ internal sealed class PublishSettings
     public Auth0Settings Auth0 { get; set; } = new();
 
     public ImageSettings Images { get; set; } = new();
+
+    public RegistrySettings Registry { get; set; } = new();
 
     public List<string> Tenants { get; set; } = [];
 
@@ -59,6 +64,7 @@ internal sealed class PublishSettings
             .Concat(NameValidation.Dns1123LabelErrors(Namespace, "namespace"))
             .Concat(NameValidation.Dns1123SubdomainErrors(TlsSecret, "tlsSecret"))
             .Concat(NameValidation.Dns1123SubdomainErrors(Auth0.Domain, "auth0.domain"))
+            .Concat(NameValidation.Dns1123SubdomainErrors(Registry.PushSecret, "registry.pushSecret"))
             .Concat(Tenants.SelectMany((tenant, i) => NameValidation.Dns1123LabelErrors(tenant, $"tenants[{i}]")));
         foreach (var error in names)
         {
@@ -71,12 +77,35 @@ internal sealed class PublishSettings
             ("auth0.portalClientSecret", Auth0.PortalClientSecret),
             ("images.operator", Images.Operator),
             ("images.portal", Images.Portal),
+            ("registry.address", Registry.Address),
+            ("registry.repository", Registry.Repository),
         })
         {
             if (string.IsNullOrWhiteSpace(value))
             {
                 yield return $"{field}: is required";
             }
+        }
+        foreach (var (field, value) in new[]
+        {
+            ("auth0.apiName", Auth0.ApiName),
+            ("auth0.portalApplication", Auth0.PortalApplication),
+            ("auth0.operatorApplication", Auth0.OperatorApplication),
+        })
+        {
+            // Auth0 refuses names with angle brackets (and an empty name) for APIs and applications.
+            if (string.IsNullOrWhiteSpace(value) || value.AsSpan().IndexOfAny('<', '>') >= 0)
+            {
+                yield return $"{field}: '{value}' must be a name without '<' or '>'";
+            }
+        }
+        if (string.Equals(Auth0.PortalApplication, Auth0.OperatorApplication, StringComparison.Ordinal))
+        {
+            yield return "auth0.operatorApplication: must differ from auth0.portalApplication (provisioning finds each application by its name)";
+        }
+        foreach (var (tenant, i) in Tenants.Select((tenant, i) => (tenant, i)).Where(t => t.tenant.Length > MaxOrganizationName))
+        {
+            yield return $"tenants[{i}]: '{tenant}' is longer than the {MaxOrganizationName} characters of an Auth0 Organization's name, which a tenant's is";
         }
         if (Tenants.Count == 0)
         {
@@ -109,11 +138,23 @@ internal sealed class Auth0Settings
     /// <summary>The API's identifier, the <c>aud</c> of access tokens.</summary>
     public string Audience { get; set; } = "";
 
-    /// <summary>The namespaced claim (an Auth0 Action adds it) naming the caller's tenant.</summary>
-    public string TenantClaim { get; set; } = "https://aerogrid.io/tenant";
+    /// <summary>
+    /// The claim naming the caller's tenant: <c>org_name</c>, which Auth0 puts in the tokens of a person signed in to the
+    /// tenant's Organization (provisioning creates them and turns the tenant setting on), or a namespaced claim an Action adds.
+    /// </summary>
+    public string TenantClaim { get; set; } = "org_name";
 
     /// <summary>The name of the Secret holding the Portal's Auth0 application (keys <c>client-id</c>, <c>client-secret</c>); never the values.</summary>
     public string PortalClientSecret { get; set; } = "";
+
+    /// <summary>The name Auth0 shows for the API (provisioning; the API is found by <see cref="Audience"/>).</summary>
+    public string ApiName { get; set; } = "AeroGrid";
+
+    /// <summary>The name of the Portal's application in Auth0, which provisioning finds it by.</summary>
+    public string PortalApplication { get; set; } = "AeroGrid Portal";
+
+    /// <summary>The name of the Operator's machine-to-machine application in Auth0, which provisioning finds it by.</summary>
+    public string OperatorApplication { get; set; } = "AeroGrid Operator";
 }
 
 internal sealed class ImageSettings
@@ -122,6 +163,19 @@ internal sealed class ImageSettings
     public string Operator { get; set; } = "";
 
     public string Portal { get; set; } = "";
+}
+
+/// <summary>Where the Operator's builds push the apps' environments, as <c>{address}/{repository}:{dependency hash}</c>.</summary>
+internal sealed class RegistrySettings
+{
+    /// <summary>The registry's host (and port), e.g. <c>registry.example.com</c>.</summary>
+    public string Address { get; set; } = "";
+
+    /// <summary>The repository the environments go to, e.g. <c>aerogrid/environments</c>.</summary>
+    public string Repository { get; set; } = "";
+
+    /// <summary>The Secret (a <c>kubernetes.io/dockerconfigjson</c>, in the platform namespace) builds push with; never its value.</summary>
+    public string PushSecret { get; set; } = "aerogrid-registry-push";
 }
 
 internal sealed class TelemetrySettings

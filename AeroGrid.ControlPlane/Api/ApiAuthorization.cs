@@ -5,7 +5,8 @@ namespace AeroGrid.ControlPlane.Api;
 
 /// <summary>
 /// Who may do what: a tenant's token reaches only its own namespace, <c>apps:read</c> allows reading,
-/// <c>apps:write</c> changing; cluster-wide lists and tenant management need <c>platform:admin</c>.
+/// <c>apps:write</c> changing; cluster-wide lists, tenant management and the Kubernetes kinds of the cluster backend
+/// need <c>platform:admin</c>.
 /// </summary>
 internal static class ApiAuthorization
 {
@@ -23,7 +24,8 @@ internal static class ApiAuthorization
         var allowed = definition == ResourceDefinitions.Namespace
             // A tenant may read its own namespace, nothing more.
             ? verb == "get" && name is not null && caller.Can(permission, name)
-            : @namespace is not null && caller.Can(permission, @namespace);
+            // The workloads made of a tenant's apps (and their Secrets) are the platform's: a tenant works through its Apps.
+            : definition.Group == AeroGridApi.Group && @namespace is not null && caller.Can(permission, @namespace);
         if (!allowed)
         {
             throw ApiError.Forbidden(definition, caller.Subject, verb, definition.Namespaced ? @namespace : null);

@@ -77,7 +77,7 @@ internal static class DiscoveryApi
                 ["kind"] = definition.Kind,
                 ["verbs"] = new JsonArray("create", "delete", "get", "list", "patch", "update", "watch"),
                 ["shortNames"] = new JsonArray([.. definition.ShortNames.Select(s => (JsonNode)s)]),
-                ["categories"] = definition.Group.Length > 0 ? new JsonArray("aerogrid") : null,
+                ["categories"] = definition.Group == AeroGridApi.Group ? new JsonArray("aerogrid") : null,
             });
             if (definition.HasStatus)
             {

@@ -13,9 +13,11 @@ internal static class OpenApiDocuments
 {
     public static IEndpointRouteBuilder MapOpenApiDocuments(this IEndpointRouteBuilder endpoints)
     {
+        // Each document is built when first asked for: kubectl asks for one group at a time, and the schemas of the
+        // Kubernetes kinds would otherwise add to every start.
         var documents = ResourceDefinitions.All
             .GroupBy(d => d.Group.Length == 0 ? $"api/{d.Version}" : $"apis/{d.Group}/{d.Version}")
-            .ToDictionary(g => g.Key, g => Document(g.Key, [.. g]).ToJsonString());
+            .ToDictionary(g => g.Key, g => new Lazy<string>(() => Document(g.Key, [.. g]).ToJsonString()));
         var index = new JsonObject
         {
             ["paths"] = new JsonObject([.. documents.Keys.Select(path => KeyValuePair.Create(path,
@@ -24,7 +26,7 @@ internal static class OpenApiDocuments
         endpoints.MapGet("/openapi/v3", () => ResourceHandler.Json(index, 200));
         endpoints.MapGet("/openapi/v3/{**path}", (string path) =>
             documents.TryGetValue(path, out var document)
-                ? ResourceHandler.Json(document, 200)
+                ? ResourceHandler.Json(document.Value, 200)
                 : new ApiError(404, "NotFound", $"no OpenAPI document for {path}").ToResult());
         return endpoints;
     }
@@ -39,7 +41,7 @@ internal static class OpenApiDocuments
             schema["x-kubernetes-group-version-kind"] = GroupVersionKind(definition);
             schemas[SchemaName(definition)] = schema;
             var reference = new JsonObject { ["$ref"] = $"#/components/schemas/{SchemaName(definition)}" };
-            var collection = definition.Namespaced ? definition.CollectionPath("{namespace}").Replace("%7B", "{", StringComparison.Ordinal).Replace("%7D", "}", StringComparison.Ordinal) : definition.CollectionPath(null);
+            var collection = definition.CollectionTemplate;
             paths[collection] = new JsonObject
             {
                 ["get"] = Operation(definition, "list", reference, withBody: false),
@@ -90,6 +92,11 @@ internal static class OpenApiDocuments
     private static JsonArray GroupVersionKind(ResourceDefinition definition) =>
         new(new JsonObject { ["group"] = definition.Group, ["version"] = definition.Version, ["kind"] = definition.Kind });
 
-    private static string SchemaName(ResourceDefinition definition) =>
-        definition.Group.Length == 0 ? $"io.k8s.api.core.{definition.Version}.{definition.Kind}" : $"io.aerogrid.{definition.Version}.{definition.Kind}";
+    /// <summary>Kubernetes' own names (<c>io.k8s.api.apps.v1.Deployment</c>), and a reversed domain for other groups.</summary>
+    private static string SchemaName(ResourceDefinition definition) => definition.Group switch
+    {
+        "" => $"io.k8s.api.core.{definition.Version}.{definition.Kind}",
+        var group when !group.Contains('.', StringComparison.Ordinal) => $"io.k8s.api.{group}.{definition.Version}.{definition.Kind}",
+        var group => $"{string.Join('.', group.Split('.').Reverse())}.{definition.Version}.{definition.Kind}",
+    };
 }

@@ -23,29 +23,13 @@ internal static class ResourceApi
         {
             if (definition.Namespaced)
             {
-                MapNamespaced(api, definition);
+                // Across namespaces: GET only, as in Kubernetes.
+                api.MapGet(definition.CollectionPath(null), (HttpContext http, ResourceHandler handler, WatchHandler watch) =>
+                    ListOrWatchAsync(http, handler, watch, definition, null));
             }
-            else
-            {
-                MapClusterScoped(api, definition);
-            }
+            MapVerbs(api, definition, definition.CollectionTemplate, item: $"{definition.CollectionTemplate}/{{name}}");
         }
         return endpoints;
-    }
-
-    private static void MapNamespaced(RouteGroupBuilder api, ResourceDefinition definition)
-    {
-        var root = $"/apis/{definition.Group}/{definition.Version}";
-        api.MapGet($"{root}/{definition.Plural}", (HttpContext http, ResourceHandler handler, WatchHandler watch) =>
-            ListOrWatchAsync(http, handler, watch, definition, null));
-        var collection = $"{root}/namespaces/{{namespace}}/{definition.Plural}";
-        MapVerbs(api, definition, collection, item: $"{collection}/{{name}}");
-    }
-
-    private static void MapClusterScoped(RouteGroupBuilder api, ResourceDefinition definition)
-    {
-        var collection = definition.CollectionPath(null);
-        MapVerbs(api, definition, collection, item: $"{collection}/{{name}}");
     }
 
     private static void MapVerbs(RouteGroupBuilder api, ResourceDefinition definition, string collection, string item)
@@ -85,7 +69,7 @@ internal static class ResourceApi
             api.MapGet($"{item}/log", (HttpContext http, LogProxy logs, string @namespace, string name) =>
             {
                 ApiAuthorization.Demand(http, definition, "get", @namespace, name);
-                return logs.ReadAsync(http);
+                return logs.ReadAsync(http, definition, @namespace, name);
             });
         }
         if (definition.HasStatus)

@@ -3,12 +3,13 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using AeroGrid.Api.Meta;
 using AeroGrid.Api.Resources;
 using AeroGrid.Api.Serialization;
 using AeroGrid.Api.Validation;
 using AeroGrid.ControlPlane.Api.Patching;
 using AeroGrid.ControlPlane.Storage;
+using k8s;
+using k8s.Models;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
@@ -404,6 +405,10 @@ internal sealed class ResourceHandler(ResourceStore store, TimeProvider time, IO
                     [new("metadata.finalizers", FieldErrorReasons.Forbidden, $"no new finalizers can be added if the object is being deleted, found new finalizers {string.Join(", ", added)}")]);
             }
         }
+        if (ClusterKinds.ImmutableFieldErrors(definition, current, normalized).ToList() is { Count: > 0 } immutable)
+        {
+            throw ApiError.Invalid(definition, metadata["name"]!.GetValue<string>(), immutable);
+        }
         if (!JsonNode.DeepEquals(normalized["spec"], current["spec"]))
         {
             normalized["metadata"]!["generation"] = (currentMetadata["generation"]?.GetValue<long>() ?? 0) + 1;
@@ -426,10 +431,10 @@ internal sealed class ResourceHandler(ResourceStore store, TimeProvider time, IO
     private JsonObject Normalize(ResourceDefinition definition, JsonObject obj, HttpContext http, bool validate)
     {
         var strict = string.Equals(http.Request.Query["fieldValidation"], "Strict", StringComparison.OrdinalIgnoreCase);
-        KubernetesObject typed;
+        IKubernetesObject<V1ObjectMeta> typed;
         try
         {
-            typed = (KubernetesObject)(obj.Deserialize(definition.ClrType, strict ? ApiJson.Strict : ApiJson.Options)
+            typed = (IKubernetesObject<V1ObjectMeta>)(obj.Deserialize(definition.ClrType, strict ? ApiJson.Strict : ApiJson.Options)
                 ?? throw ApiError.BadRequest("the request body is empty"));
         }
         catch (JsonException e)
@@ -439,6 +444,7 @@ internal sealed class ResourceHandler(ResourceStore store, TimeProvider time, IO
                 ? $"strict decoding error: unknown field \"{field}\""
                 : $"the {definition.Kind} could not be read at \"{field}\": {e.Message.Split(". Path:")[0]}");
         }
+        ClusterKinds.ApplyDefaults(typed);
         if (validate)
         {
             var errors = ResourceValidation.Validate(typed, options.Value.Validation);
@@ -475,7 +481,7 @@ internal sealed class ResourceHandler(ResourceStore store, TimeProvider time, IO
             obj["status"] = new JsonObject { ["phase"] = "Terminating" };
             current = await store.UpdateAsync(current.Key, obj, current.ResourceVersion, previous: null, cancellationToken);
         }
-        foreach (var definition in ResourceDefinitions.Custom)
+        foreach (var definition in ResourceDefinitions.InNamespaces)
         {
             var children = await store.ListAsync(definition.Plural, @namespace, null, _ => true, int.MaxValue, cancellationToken);
             foreach (var child in children.Items)
@@ -507,7 +513,7 @@ internal sealed class ResourceHandler(ResourceStore store, TimeProvider time, IO
         {
             return null;
         }
-        foreach (var definition in ResourceDefinitions.Custom)
+        foreach (var definition in ResourceDefinitions.InNamespaces)
         {
             if ((await store.ListAsync(definition.Plural, @namespace, null, _ => true, 1, cancellationToken)).Items.Count > 0)
             {

@@ -4,7 +4,8 @@ namespace AeroGrid.ControlPlane.Api;
 
 /// <summary>
 /// A parsed label selector (<c>a=b,c!=d,e in (x,y),f notin (z),g,!h</c>) and field selector
-/// (<c>metadata.name=x</c>, <c>metadata.namespace=y</c>); an object matches when every requirement holds.
+/// (<c>metadata.name=x</c>, <c>metadata.namespace=y</c>, and a pod's <c>spec.nodeName</c> and <c>status.phase</c>); an
+/// object matches when every requirement holds.
 /// </summary>
 internal sealed class Selector
 {
@@ -76,7 +77,10 @@ internal sealed class Selector
         {
             "metadata.name" => obj => obj["metadata"]?["name"]?.GetValue<string>(),
             "metadata.namespace" => obj => obj["metadata"]?["namespace"]?.GetValue<string>() ?? "",
-            _ => throw ApiError.BadRequest($"field label not supported: {field} (use metadata.name or metadata.namespace)"),
+            // A pod's, as a kubelet watches its node's (spec.nodeName=node) and a scheduler the unbound (spec.nodeName=).
+            "spec.nodeName" => obj => obj["spec"]?["nodeName"]?.GetValue<string>() ?? "",
+            "status.phase" => obj => obj["status"]?["phase"]?.GetValue<string>() ?? "",
+            _ => throw ApiError.BadRequest($"field label not supported: {field} (use metadata.name, metadata.namespace, spec.nodeName or status.phase)"),
         };
         return equal ? obj => read(obj) == value : obj => read(obj) != value;
     }

@@ -75,7 +75,7 @@ internal sealed partial class GarbageCollector(
 
     private async Task CollectAsync(CancellationToken cancellationToken)
     {
-        foreach (var definition in ResourceDefinitions.Custom)
+        foreach (var definition in ResourceDefinitions.InNamespaces)
         {
             var owned = await store.ListAsync(definition.Plural, null, null,
                 item => item.Json.Contains("\"ownerReferences\"", StringComparison.Ordinal), int.MaxValue, cancellationToken);

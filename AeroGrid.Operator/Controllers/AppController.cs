@@ -21,8 +21,8 @@ namespace AeroGrid.Operator.Controllers;
 /// start never touches the serving revision. Each revision that serves is kept as a Revision object.
 /// </summary>
 internal sealed partial class AppController(
-    ApiClient api, Informer<App> apps, Informer<Image> images, IAppRuntime runtime, RevisionHistory history, TimeProvider time,
-    ILogger<AppController> logger)
+    ApiClient api, Informer<App> apps, Informer<Image> images, IAppRuntime runtime, RevisionHistory history, OperatorMetrics metrics,
+    TimeProvider time, ILogger<AppController> logger)
     : IReconciler
 {
     /// <summary>Holds a deleted App until its processes and files are gone.</summary>
@@ -92,7 +92,7 @@ internal sealed partial class AppController(
         }
 
         var revisionHash = RevisionHash(app, imageHash);
-        var workload = runtime.Observe(@namespace, name);
+        var workload = await runtime.ObserveAsync(@namespace, name, cancellationToken);
         if (workload?.Hash == revisionHash)
         {
             if (workload.Replicas != app.Spec.Replicas)
@@ -114,11 +114,21 @@ internal sealed partial class AppController(
         var revision = workload is null && status?.RevisionHash == revisionHash
             ? status.Revision ?? 1
             : Math.Max(status?.Revision ?? 0, workload?.Revision ?? 0) + 1;
-        await WriteAsync(app, AppPhase.Deploying, $"Starting revision {revision}.", null,
+        // Said while the revision starts, not before: the durable write and the start overlap, and every status
+        // written after it waits for it.
+        var deploying = WriteAsync(app, AppPhase.Deploying, $"Starting revision {revision}.", null,
             Progressing("True", "Deploying", $"Starting revision {revision}."), cancellationToken);
-        var result = await runtime.RolloutAsync(
-            new AppRevision(@namespace, name, revision, revisionHash, reference, app.Spec.Files, app.Spec.Entrypoint, app.Spec.Env, app.Spec.Replicas),
-            cancellationToken);
+        RolloutResult result;
+        try
+        {
+            result = await runtime.RolloutAsync(
+                new AppRevision(@namespace, name, revision, revisionHash, reference, app.Spec.Files, app.Spec.Entrypoint, app.Spec.Env, app.Spec.Replicas, app),
+                cancellationToken);
+        }
+        finally
+        {
+            await deploying;
+        }
         if (!result.Succeeded)
         {
             _failedRollouts[key] = revisionHash;
@@ -127,6 +137,7 @@ internal sealed partial class AppController(
             return ReconcileResult.Done;
         }
         _failedRollouts.TryRemove(key, out _);
+        metrics.RevisionLive(app);
         await WriteRunningAsync(app, image.Metadata.Name, cancellationToken);
         runtime.ReleasePreviousRevision(@namespace, name);
         LogRolledOut(logger, key, revision);
@@ -137,7 +148,7 @@ internal sealed partial class AppController(
 
     private async Task WriteRunningAsync(App app, string? image, CancellationToken cancellationToken)
     {
-        var workload = runtime.Observe(app.Metadata.NamespaceProperty!, app.Metadata.Name!)!;
+        var workload = (await runtime.ObserveAsync(app.Metadata.NamespaceProperty!, app.Metadata.Name!, cancellationToken))!;
         var (phase, message) = workload switch
         {
             { CrashLooping: true, ReadyEndpoints.Count: 0 } => (AppPhase.Failed, $"CrashLoopBackOff: {workload.LastFailure}; restarting with backoff."),
@@ -155,7 +166,7 @@ internal sealed partial class AppController(
     {
         var now = time.GetUtcNow();
         var old = app.Status ?? new AppStatus();
-        var workload = runtime.Observe(app.Metadata.NamespaceProperty!, app.Metadata.Name!);
+        var workload = await runtime.ObserveAsync(app.Metadata.NamespaceProperty!, app.Metadata.Name!, cancellationToken);
         var serving = workload is { ReadyEndpoints.Count: > 0 };
         if (phase == AppPhase.Failed && serving)
         {
@@ -226,7 +237,10 @@ internal sealed partial class AppController(
     private static V1Condition Progressing(string status, string reason, string message) =>
         new() { Type = "Progressing", Status = status, Reason = reason, Message = message };
 
-    /// <summary>What makes a revision: a change to any of these (or a Redeploy, <see cref="AppAnnotations.RestartedAt"/>) starts a new one.</summary>
+    /// <summary>
+    /// What makes a revision: a change to any of these (or a Redeploy, <see cref="AppAnnotations.RestartedAt"/>, or new
+    /// resources) starts a new one.
+    /// </summary>
     internal static string RevisionHash(App app, string imageHash)
     {
         var spec = app.Spec;
@@ -237,10 +251,14 @@ internal sealed partial class AppController(
             ["files"] = JsonSerializer.SerializeToNode(spec.Files, ApiJson.Options),
             ["env"] = JsonSerializer.SerializeToNode(spec.Env, ApiJson.Options),
         };
-        // Only when set, so apps that were never restarted keep the hash (and revision) they had.
+        // Only when set, so apps that were never restarted (or never given resources) keep the hash (and revision) they had.
         if (app.GetAnnotation(AppAnnotations.RestartedAt) is { } restartedAt)
         {
             template["restartedAt"] = restartedAt;
+        }
+        if (spec.Resources is not null)
+        {
+            template["resources"] = JsonSerializer.SerializeToNode(spec.Resources, ApiJson.Options);
         }
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(template.ToJsonString())))[..16];
     }

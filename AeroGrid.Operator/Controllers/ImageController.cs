@@ -12,7 +12,8 @@ namespace AeroGrid.Operator.Controllers;
 /// Builds each Image's environment through the backend and records Ready or Failed with the end of the
 /// build log. A hash that was built before is Ready at once, whichever app or tenant built it.
 /// </summary>
-internal sealed partial class ImageController(ApiClient api, Informer<Image> images, IImageBuilder builder, TimeProvider time, ILogger<ImageController> logger)
+internal sealed partial class ImageController(
+    ApiClient api, Informer<Image> images, IImageBuilder builder, OperatorMetrics metrics, TimeProvider time, ILogger<ImageController> logger)
     : IReconciler
 {
     // Builds this controller finished (Ready or Failed) by object uid, hash and generation. The informer may still
@@ -38,7 +39,7 @@ internal sealed partial class ImageController(ApiClient api, Informer<Image> ima
             // Done either way: a failed build is retried only when the requirements change (a new hash).
             return ReconcileResult.Done;
         }
-        if (builder.TryGetReady(hash) is { } cached)
+        if (await builder.TryGetReadyAsync(hash, cancellationToken) is { } cached)
         {
             await WriteAsync(image, Ready(image, hash, cached, "The environment was already built."), cancellationToken);
             _finished[image.Metadata.Uid ?? ""] = (hash, generation);
@@ -52,14 +53,17 @@ internal sealed partial class ImageController(ApiClient api, Informer<Image> ima
             Message = "Installing the dependencies.",
             Conditions = Conditions.Set(status?.Conditions, Condition("False", "Building", "Installing the dependencies.", generation), time.GetUtcNow()),
         }, cancellationToken);
+        var started = time.GetTimestamp();
         try
         {
-            var reference = await builder.BuildAsync(hash, image.Spec, cancellationToken);
+            var reference = await builder.BuildAsync(image, hash, cancellationToken);
+            metrics.BuildFinished(time.GetElapsedTime(started), ImagePhase.Ready);
             await WriteAsync(image, Ready(image, hash, reference, "The environment is built."), cancellationToken);
             _finished[image.Metadata.Uid ?? ""] = (hash, generation);
         }
         catch (ImageBuildException e)
         {
+            metrics.BuildFinished(time.GetElapsedTime(started), ImagePhase.Failed);
             LogBuildFailed(logger, key, e.Message);
             await WriteAsync(image, new ImageStatus
             {

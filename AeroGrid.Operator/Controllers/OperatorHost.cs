@@ -16,6 +16,7 @@ internal sealed class OperatorHost(
     AppController appReconciler,
     ImageController imageReconciler,
     IAppRuntime runtime,
+    OperatorMetrics metrics,
     IOptions<ControllerOptions> options,
     ILoggerFactory loggers) : BackgroundService
 {
@@ -24,7 +25,11 @@ internal sealed class OperatorHost(
         using var appController = new Controller(appReconciler, options, loggers.CreateLogger<Controller>());
         using var imageController = new Controller(imageReconciler, options, loggers.CreateLogger<Controller>());
 
-        apps.Changed += e => appController.Queue.Add(ObjectKey.Of(e.Object));
+        apps.Changed += e =>
+        {
+            Measure(e);
+            appController.Queue.Add(ObjectKey.Of(e.Object));
+        };
         images.Changed += e =>
         {
             imageController.Queue.Add(ObjectKey.Of(e.Object));
@@ -42,5 +47,18 @@ internal sealed class OperatorHost(
         var informers = Task.WhenAll(apps.RunAsync(stoppingToken), images.RunAsync(stoppingToken));
         await Task.WhenAll(apps.WaitForSyncAsync(stoppingToken), images.WaitForSyncAsync(stoppingToken));
         await Task.WhenAll(appController.RunAsync(stoppingToken), imageController.RunAsync(stoppingToken), informers);
+    }
+
+    // A change made while the Operator runs starts the edit-to-live clock; the first list (what was there before) does not.
+    private void Measure(InformerEvent<App> e)
+    {
+        if (e.Type == InformerEventType.Deleted)
+        {
+            metrics.Forget(e.Object);
+        }
+        else if (apps.HasSynced && (e.Type == InformerEventType.Added || e.OldObject?.Metadata.Generation != e.Object.Metadata.Generation))
+        {
+            metrics.ChangeSeen(e.Object);
+        }
     }
 }

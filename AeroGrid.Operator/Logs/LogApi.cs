@@ -35,13 +35,13 @@ internal static class LogApi
         {
             return;
         }
-        if (runtime.LogPath(@namespace, name, revision) is not { } path || !File.Exists(path))
+        await using var log = await runtime.OpenLogAsync(@namespace, name, revision, follow == true, tailLines, http.RequestAborted);
+        if (log is null)
         {
             await NotFoundAsync(http, $"app {@namespace}/{name} has no log{(revision is null ? "" : $" for revision {revision}")}");
             return;
         }
-        // Followed while the revision is there; it is gone when a newer one replaced it or the app was deleted.
-        await StreamAsync(http, path, tailLines, follow == true ? () => File.Exists(path) : null);
+        await StreamAsync(http, log);
     }
 
     private static async Task ReadImageLogAsync(
@@ -57,20 +57,30 @@ internal static class LogApi
             return;
         }
         var hash = ImageHash.Of(image.Spec);
-        var path = builder.LogPath(hash);
-        // Running until the builder is done and the Image says so: between its creation (or the Building status) and
-        // the first line there is no file yet, and a follower waits for it rather than miss the build.
-        bool Building() => builder.IsBuilding(hash) || images.TryGet(@namespace, name) is { } current && !ImageController.IsFinished(current);
-        while (follow == true && !File.Exists(path) && Building() && !http.RequestAborted.IsCancellationRequested)
+        // Between the Image's creation (or its Building status) and the build's first line there is no log yet: a
+        // follower waits for it rather than miss the build.
+        bool Unfinished() => images.TryGet(@namespace, name) is { } current && !ImageController.IsFinished(current);
+        var log = await builder.OpenLogAsync(@namespace, hash, follow == true, tailLines, http.RequestAborted);
+        while (log is null && follow == true && Unfinished() && !http.RequestAborted.IsCancellationRequested)
+        {
+            await PauseAsync(http.RequestAborted);
+            log = await builder.OpenLogAsync(@namespace, hash, follow: true, tailLines, http.RequestAborted);
+        }
+        if (log is null)
+        {
+            await NotFoundAsync(http, $"image {@namespace}/{name} has no build log{(Unfinished() ? " yet: its build has not started" : "")}");
+            return;
+        }
+        await using (log)
+        {
+            await StreamAsync(http, log);
+        }
+        // The log is whole once the build ended; a follower's stream ends when the Image says how it went, so what it
+        // reads next (the status) agrees with what it followed.
+        while (follow == true && Unfinished() && !http.RequestAborted.IsCancellationRequested)
         {
             await PauseAsync(http.RequestAborted);
         }
-        if (!File.Exists(path))
-        {
-            await NotFoundAsync(http, $"image {@namespace}/{name} has no build log{(Building() ? " yet: its build has not started" : "")}");
-            return;
-        }
-        await StreamAsync(http, path, tailLines, follow == true ? Building : null);
     }
 
     private static async Task<bool> MayReadAsync(HttpContext http, string @namespace)
@@ -90,34 +100,23 @@ internal static class LogApi
         await http.Response.WriteAsync(message, http.RequestAborted);
     }
 
-    /// <summary>
-    /// Writes the file (its last <paramref name="tailLines"/> lines), then, while <paramref name="writing"/> says the
-    /// file may still grow, what is appended; returns at the end of a file that is complete, or when the client leaves.
-    /// </summary>
-    private static async Task StreamAsync(HttpContext http, string path, int? tailLines, Func<bool>? writing)
+    /// <summary>Writes the log as it comes, each piece at once; returns at its end, or when the client leaves.</summary>
+    private static async Task StreamAsync(HttpContext http, Stream log)
     {
         http.Response.ContentType = "text/plain; charset=utf-8";
-        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        if (tailLines is { } lines)
-        {
-            file.Seek(TailOffset(file, lines), SeekOrigin.Begin);
-        }
         var buffer = new byte[16 * 1024];
-        while (!http.RequestAborted.IsCancellationRequested)
+        try
         {
-            // Asked before reading: when the writer had stopped, what it wrote is all in the file, and read below.
-            var more = writing?.Invoke() == true;
             int read;
-            while ((read = await file.ReadAsync(buffer, http.RequestAborted)) > 0)
+            while ((read = await log.ReadAsync(buffer, http.RequestAborted)) > 0)
             {
                 await http.Response.Body.WriteAsync(buffer.AsMemory(0, read), http.RequestAborted);
+                await http.Response.Body.FlushAsync(http.RequestAborted);
             }
-            if (!more)
-            {
-                return;
-            }
-            await http.Response.Body.FlushAsync(http.RequestAborted);
-            await PauseAsync(http.RequestAborted);
+        }
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        {
+            // The client left.
         }
     }
 
@@ -132,23 +131,5 @@ internal static class LogApi
         {
             // The client left.
         }
-    }
-
-    /// <summary>Where the last <paramref name="lines"/> lines start, looking back at most 1 MiB.</summary>
-    private static long TailOffset(FileStream file, int lines)
-    {
-        var start = Math.Max(0, file.Length - 1024 * 1024);
-        file.Seek(start, SeekOrigin.Begin);
-        var bytes = new byte[file.Length - start];
-        file.ReadExactly(bytes);
-        var newlines = 0;
-        for (var i = bytes.Length - 2; i >= 0; i--)
-        {
-            if (bytes[i] == (byte)'\n' && ++newlines == lines)
-            {
-                return start + i + 1;
-            }
-        }
-        return start;
     }
 }

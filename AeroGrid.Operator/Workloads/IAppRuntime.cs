@@ -9,7 +9,7 @@ namespace AeroGrid.Operator.Workloads;
 internal interface IAppRuntime
 {
     /// <summary>What serves the app now, or null when nothing runs.</summary>
-    AppWorkload? Observe(string @namespace, string name);
+    ValueTask<AppWorkload?> ObserveAsync(string @namespace, string name, CancellationToken cancellationToken);
 
     /// <summary>
     /// Starts the revision next to the serving one and waits until it is ready. On success it serves
@@ -27,14 +27,20 @@ internal interface IAppRuntime
     /// <summary>Stops every process of the app; with <paramref name="removeFiles"/> its files and logs go too.</summary>
     Task StopAsync(string @namespace, string name, bool removeFiles, CancellationToken cancellationToken);
 
-    /// <summary>The app's log: the serving (or last attempted) revision's output.</summary>
-    string? LogPath(string @namespace, string name, long? revision);
+    /// <summary>
+    /// The app's log: the serving (or last attempted) revision's output, or its last <paramref name="tailLines"/> lines;
+    /// followed, the stream lasts while the revision runs. Null when there is none.
+    /// </summary>
+    Task<Stream?> OpenLogAsync(string @namespace, string name, long? revision, bool follow, int? tailLines, CancellationToken cancellationToken);
 
     /// <summary>Raised with <c>namespace/name</c> when something changed on its own: a crash, a restart, readiness.</summary>
     event Action<string>? Changed;
 }
 
-/// <summary>Everything one revision runs: files, environment, entrypoint, variables, how many processes.</summary>
+/// <summary>
+/// Everything one revision runs: files, environment, entrypoint, variables, how many processes; and the App it is of,
+/// which owns what a cluster makes of it.
+/// </summary>
 internal sealed record AppRevision(
     string Namespace,
     string Name,
@@ -44,7 +50,8 @@ internal sealed record AppRevision(
     IReadOnlyList<AppFile> Files,
     string Entrypoint,
     IReadOnlyList<EnvVar> Env,
-    int Replicas);
+    int Replicas,
+    App Owner);
 
 /// <summary>The serving revision as it is: how many processes are ready and where, and whether they crash.</summary>
 internal sealed record AppWorkload(

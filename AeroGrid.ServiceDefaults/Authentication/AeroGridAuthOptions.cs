@@ -11,7 +11,12 @@ public sealed class AeroGridAuthOptions
     /// <summary>The API identifier tokens must be issued for.</summary>
     public string Audience { get; set; } = "https://api.aerogrid.io";
 
-    /// <summary>The claim naming the tenant (namespace). A namespaced custom claim, as Auth0 requires.</summary>
+    /// <summary>
+    /// The one claim naming the caller's tenant (namespace). In a cluster Auth0's <c>org_name</c>: provisioning names an
+    /// Organization after each tenant and turns on Organization names in tokens; or a namespaced custom claim an Action
+    /// adds. Locally the dev issuer's namespaced claim, the default. One claim, never a fallback to a second: Istio's
+    /// tenant policies read the same one claim, so the cluster and the services cannot disagree on whose token it is.
+    /// </summary>
     public string TenantClaim { get; set; } = "https://aerogrid.io/tenant";
 
     /// <summary>Allowed clock difference when checking <c>exp</c> and <c>nbf</c>.</summary>

@@ -19,7 +19,8 @@ public sealed class ValidationTests
     [InlineData("-orders")]
     [InlineData("orders_v2")]
     [InlineData("a-name-that-is-far-too-long-to-be-a-dns-label-because-it-exceeds-63")]
-    public void Names_must_be_dns_1123_labels(string name)
+    [InlineData("9lives")]
+    public void Names_must_be_dns_1035_labels_as_they_name_a_service(string name)
     {
         var errors = ResourceValidation.Validate(AppWith(Main) with { Metadata = new() { Name = name } }, ValidationPolicy.Default);
         Assert.Contains(errors, e => e.Field == "metadata.name");
@@ -62,7 +63,10 @@ public sealed class ValidationTests
     [InlineData("lib/../../x.py")]
     [InlineData("lib//x.py")]
     [InlineData("C:\\x.py")]
-    public void File_paths_must_be_relative_and_inside_the_app(string path)
+    [InlineData("my app.py")]
+    [InlineData("caf\u00e9.py")]
+    [InlineData("lib/a+b.py")]
+    public void File_paths_must_be_relative_inside_the_app_and_of_configmap_key_characters(string path)
     {
         var errors = ResourceValidation.Validate(AppWith(Main, new AppFile { Path = path }), ValidationPolicy.Default);
         Assert.Contains(errors, e => e.Field == "spec.files[1].path");
@@ -160,4 +164,50 @@ public sealed class ValidationTests
     [InlineData("uvloop; sys_platform not in \"win32 cygwin\" and implementation_name == \"cpython\"")]
     public void Valid_environment_markers_are_accepted(string line) =>
         Assert.Empty(ResourceValidation.Validate(AppWith(Main, new() { Path = "requirements.txt", Content = line }), ValidationPolicy.Default));
+
+    private static App AppWithResources(AppResources resources) => AppWith(Main) with { Spec = AppWith(Main).Spec with { Resources = resources } };
+
+    [Fact]
+    public void A_cpu_that_is_not_a_quantity_is_refused_naming_its_field()
+    {
+        var errors = ResourceValidation.Validate(AppWithResources(new() { Requests = new() { Cpu = "lots" } }), ValidationPolicy.Default);
+
+        var error = Assert.Single(errors);
+        Assert.Equal("spec.resources.requests.cpu", error.Field);
+        Assert.Equal(FieldErrorReasons.Invalid, error.Reason);
+        Assert.Contains("'lots'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("1.5.5")]
+    [InlineData("512MB")]
+    [InlineData("")]
+    [InlineData("1 Gi")]
+    [InlineData("1e100")]
+    [InlineData("9223372036854775808")]
+    public void A_memory_limit_that_is_not_a_non_negative_quantity_kubernetes_holds_is_refused(string memory) =>
+        Assert.Equal("spec.resources.limits.memory",
+            Assert.Single(ResourceValidation.Validate(AppWithResources(new() { Limits = new() { Memory = memory } }), ValidationPolicy.Default)).Field);
+
+    [Theory]
+    [InlineData("500m", "64Mi")]
+    [InlineData("0.5", "128Mi")]
+    [InlineData("2", "500M")]
+    [InlineData(".25", "1e8")]
+    [InlineData("1e-1", "0.5Gi")]
+    public void Quantities_in_any_of_kubernetes_forms_are_accepted(string cpu, string memory) =>
+        Assert.Empty(ResourceValidation.Validate(
+            AppWithResources(new() { Requests = new() { Cpu = cpu, Memory = memory }, Limits = new() { Cpu = "4" } }), ValidationPolicy.Default));
+
+    [Fact]
+    public void A_request_above_its_limit_is_refused_also_when_the_limit_is_the_default()
+    {
+        var aboveDefault = ResourceValidation.Validate(AppWithResources(new() { Requests = new() { Memory = "1Gi" } }), ValidationPolicy.Default);
+        var aboveOwn = ResourceValidation.Validate(AppWithResources(new() { Requests = new() { Cpu = "2" }, Limits = new() { Cpu = "1500m" } }), ValidationPolicy.Default);
+
+        Assert.Equal("spec.resources.requests.memory", Assert.Single(aboveDefault).Field);
+        Assert.Equal("spec.resources.requests.cpu", Assert.Single(aboveOwn).Field);
+        Assert.Empty(ResourceValidation.Validate(AppWithResources(new() { Requests = new() { Memory = "1Gi" }, Limits = new() { Memory = "1Gi" } }), ValidationPolicy.Default));
+    }
 }

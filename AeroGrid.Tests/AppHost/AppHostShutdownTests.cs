@@ -52,7 +52,7 @@ public sealed class AppHostShutdownTests
                 TimeSpan.FromSeconds(90), () => "the app never started");
 
             // DCP runs detached from the AppHost and watches its pid (--monitor); everything else descends from one of them.
-            var started = LiveProcesses.Tree([host.Id, .. LiveProcesses.Where((commandLine, _) => commandLine.Contains($"--monitor {host.Id} ", StringComparison.Ordinal))]);
+            var started = LiveProcesses.Tree([host.Id, .. LiveProcesses.Where(commandLine => commandLine.Contains($"--monitor {host.Id} ", StringComparison.Ordinal))]);
             var names = started.ToDictionary(pid => pid, CommandLine);
             Assert.Contains(names.Values, name => name.Contains("dcp", StringComparison.Ordinal));
             Assert.Contains(names.Values, name => name.Contains("Aspire.Dashboard", StringComparison.Ordinal));

@@ -28,11 +28,12 @@ public sealed class TelemetryTests(PlatformFixture platform)
 
         using var dashboard = new HttpClient { BaseAddress = new(platform.DashboardLogin.GetLeftPart(UriPartial.Authority)) };
         dashboard.DefaultRequestHeaders.Add("X-API-Key", platform.DashboardApiKey);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         await Eventually.TrueAsync(async () =>
         {
-            var services = await ServicesInTraceAsync(dashboard, traceId);
-            return services.Contains("control-plane") && services.Contains("operator");
-        }, TimeSpan.FromSeconds(30), () => $"trace {traceId} never held spans of both the control plane and the operator");
+            seen = await ServicesInTraceAsync(dashboard, traceId);
+            return seen.Contains("control-plane") && seen.Contains("operator");
+        }, TimeSpan.FromSeconds(30), () => $"trace {traceId} never held spans of both the control plane and the operator, only of [{string.Join(", ", seen)}]");
         await Eventually.TrueAsync(async () => (await SpansAsync(dashboard, "resource=gateway")).Any(span => ((string?)span["name"])?.Contains("/apps/", StringComparison.Ordinal) == true || span.ToJsonString().Contains("/apps/demo/traced", StringComparison.Ordinal)),
             TimeSpan.FromSeconds(30), () => "no span of the gateway for the app call");
     }

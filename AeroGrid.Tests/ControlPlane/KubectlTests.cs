@@ -54,6 +54,18 @@ public sealed class KubectlTests(ControlPlaneFixture server) : IClassFixture<Con
     }
 
     [Fact]
+    public async Task Kubectl_finds_the_cluster_kinds_by_their_short_names_and_a_tenant_may_not_read_them()
+    {
+        foreach (var kind in new[] { "deploy", "cm", "secrets", "po", "vs" })
+        {
+            var (code, output) = await KubectlAsync("get", kind);
+
+            Assert.NotEqual(0, code);
+            Assert.Contains("Error from server (Forbidden)", output, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Kubectl_gets_revisions_with_their_columns()
     {
         var path = Path.Combine(_kubectl.Directory, "revision.yaml");

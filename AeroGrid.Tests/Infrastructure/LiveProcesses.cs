@@ -5,8 +5,8 @@ namespace AeroGrid.Tests.Infrastructure;
 /// <summary>The machine's live processes as /proc shows them, for checking what the platform left running.</summary>
 internal static class LiveProcesses
 {
-    /// <summary>Pids of live (not zombie) processes whose command line or environment (NULs as spaces) passes <paramref name="match"/>.</summary>
-    public static List<int> Where(Func<string, string, bool> match)
+    /// <summary>Pids of live (not zombie) processes whose command line (NULs as spaces) passes <paramref name="match"/>.</summary>
+    public static List<int> Where(Func<string, bool> match)
     {
         var found = new List<int>();
         foreach (var dir in Directory.GetDirectories("/proc"))
@@ -18,8 +18,7 @@ internal static class LiveProcesses
             try
             {
                 var commandLine = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
-                var environment = " " + File.ReadAllText(Path.Combine(dir, "environ")).Replace('\0', ' ');
-                if (match(commandLine, environment) && !File.ReadAllText(Path.Combine(dir, "stat")).Contains(") Z ", StringComparison.Ordinal))
+                if (match(commandLine) && !File.ReadAllText(Path.Combine(dir, "stat")).Contains(") Z ", StringComparison.Ordinal))
                 {
                     found.Add(pid);
                 }
@@ -32,6 +31,20 @@ internal static class LiveProcesses
         return found;
     }
 
+    /// <summary>Pids of live processes whose working directory passes <paramref name="match"/>.</summary>
+    public static List<int> WorkingIn(Func<string, bool> match) =>
+        Where(_ => true).Where(pid =>
+        {
+            try
+            {
+                return new DirectoryInfo($"/proc/{pid}/cwd").LinkTarget is { } directory && match(directory);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return false;
+            }
+        }).ToList();
+
     /// <summary>
     /// The live processes of a tree: <paramref name="roots"/> and everything they started, and what those started, as
     /// parent pids in /proc say at the moment of the call.
@@ -39,7 +52,7 @@ internal static class LiveProcesses
     public static HashSet<int> Tree(IEnumerable<int> roots)
     {
         var children = new Dictionary<int, List<int>>();
-        foreach (var pid in Where((_, _) => true))
+        foreach (var pid in Where(_ => true))
         {
             try
             {
@@ -71,7 +84,7 @@ internal static class LiveProcesses
     /// <summary>Which of <paramref name="pids"/> still run (zombies, waiting for their parent to reap them, do not).</summary>
     public static List<int> StillRunning(IEnumerable<int> pids)
     {
-        var live = Where((_, _) => true).ToHashSet();
+        var live = Where(_ => true).ToHashSet();
         return [.. pids.Where(live.Contains)];
     }
 }

@@ -83,12 +83,14 @@ public sealed class OperatorFixture : IAsyncLifetime
     /// <summary>Live processes of this Operator's revisions of the app.</summary>
     public IReadOnlyList<int> AppProcesses(string tenant, string app) => AppProcesses(DataDirectory, tenant, app);
 
-    /// <summary>Live processes that run revisions of the app under a data directory, found by the variables the Operator sets.</summary>
+    /// <summary>
+    /// Live processes that run revisions of the app under a data directory, found by their working directory (a forked
+    /// process's environment in /proc is its fork server's, so the variables the Operator sets do not show there).
+    /// </summary>
     public static IReadOnlyList<int> AppProcesses(string dataDirectory, string tenant, string app) =>
-        LiveProcesses.Where((_, environment) =>
-            environment.Contains($" AEROGRID_TENANT={tenant} ", StringComparison.Ordinal)
-            && environment.Contains($" AEROGRID_APP={app} ", StringComparison.Ordinal)
-            && environment.Contains($" AEROGRID_LOG={dataDirectory}", StringComparison.Ordinal));
+        LiveProcesses.WorkingIn(directory =>
+            directory.StartsWith(dataDirectory + "/", StringComparison.Ordinal)
+            && directory.Contains($"/apps/{tenant}/{app}/rev-", StringComparison.Ordinal));
 
     public async ValueTask DisposeAsync()
     {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using AeroGrid.AppHost.Publish;
 using AeroGrid.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -100,27 +99,8 @@ public sealed class ManifestPublisherTests : IDisposable
     }
 
     /// <summary>The AppHost's publish pipeline as a person runs it: its exit code and what it printed (stdout, then stderr).</summary>
-    private static async Task<(int ExitCode, string Printed)> PublishAsync(string output, string settings)
-    {
-        var binary = AeroGrid.AppHost.Hosting.Repository.ProjectBinary("AeroGrid.AppHost");
-        var info = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = Path.GetDirectoryName(binary)!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var arg in new[] { binary, "--operation", "publish", "--step", "publish", "--output-path", output, "--" + PublishSettings.ConfigurationKey, settings })
-        {
-            info.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(120));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout + await stderr);
-    }
+    private static Task<(int ExitCode, string Printed)> PublishAsync(string output, string settings) =>
+        AppHostPipeline.RunAsync(["--operation", "publish", "--step", "publish", "--output-path", output, "--" + PublishSettings.ConfigurationKey, settings]);
 
     private static async Task AssertCrdsAsync(string directory)
     {

@@ -76,8 +76,39 @@ public sealed class ProductionManifestTests
             .Select(n => (string?)n);
         Assert.DoesNotContain("*", everything);
         Assert.Contains(rules, r => r!["resources"]!.AsArray().Any(x => (string?)x == "apps/status"));
-        var secrets = rules.Single(r => r!["resources"]!.AsArray().Any(x => (string?)x == "secrets"))!;
-        Assert.Equal(["get"], secrets["verbs"]!.AsArray().Select(v => (string?)v));
+        Assert.DoesNotContain(rules, r => r!["resources"]!.AsArray().Any(x => (string?)x == "secrets"));
+    }
+
+    [Fact]
+    public void The_operator_may_read_one_secret_the_registrys_push_credentials_named_in_its_environment()
+    {
+        var role = Single("Role", "aerogrid-operator-registry");
+        Assert.Equal(Settings.Namespace, (string?)role["metadata"]!["namespace"]);
+        var rule = role["rules"]!.AsArray().Single()!;
+        Assert.Equal(["secrets"], rule["resources"]!.AsArray().Select(v => (string?)v));
+        Assert.Equal([Settings.Registry.PushSecret], rule["resourceNames"]!.AsArray().Select(v => (string?)v));
+        Assert.Equal(["get"], rule["verbs"]!.AsArray().Select(v => (string?)v));
+        var binding = Single("RoleBinding", "aerogrid-operator-registry");
+        Assert.Equal("aerogrid-operator", (string?)binding["subjects"]![0]!["name"]);
+
+        var environment = Single("Deployment", "aerogrid-operator")["spec"]!["template"]!["spec"]!["containers"]![0]!["env"]!.AsArray()
+            .ToDictionary(e => (string)e!["name"]!, e => (string?)e!["value"]);
+        Assert.Equal("kubernetes", environment["Operator__Backend"]);
+        Assert.Equal($"{Settings.Namespace}/aerogrid", environment["Operator__Kubernetes__Gateway"]);
+        Assert.Equal(Settings.Registry.PushSecret, environment["Operator__Kubernetes__PushSecret"]);
+        Assert.Equal(Settings.Registry.Address, environment["Operator__Kubernetes__Registry"]);
+    }
+
+    [Fact]
+    public void The_platforms_services_sample_traces_as_the_mesh_does_and_keep_a_callers_decision()
+    {
+        foreach (var name in new[] { "aerogrid-operator", "aerogrid-portal" })
+        {
+            var environment = Single("Deployment", name)["spec"]!["template"]!["spec"]!["containers"]![0]!["env"]!.AsArray()
+                .Where(e => e!["value"] is not null).ToDictionary(e => (string)e!["name"]!, e => (string?)e!["value"]);
+            Assert.Equal("parentbased_traceidratio", environment["OTEL_TRACES_SAMPLER"]);
+            Assert.Equal(Settings.Telemetry.TracingSamplingPercent / 100, double.Parse(environment["OTEL_TRACES_SAMPLER_ARG"]!, System.Globalization.CultureInfo.InvariantCulture));
+        }
     }
 
     [Fact]
@@ -124,5 +155,24 @@ public sealed class ProductionManifestTests
             Assert.Contains(callers, c => (string?)c!["key"] == $"request.auth.claims[{Settings.Auth0.TenantClaim}]" && (string?)c["values"]![0] == tenant);
             Assert.Contains(callers, c => (string?)c!["key"] == "request.auth.claims[permissions]" && (string?)c["values"]![0] == "apps:invoke");
         }
+    }
+
+    /// <summary>
+    /// The mesh and the services agree on whose token it is: both read the one claim the settings name, the Organization's
+    /// name that Auth0 provisioning makes Auth0 put in tokens.
+    /// </summary>
+    [Fact]
+    public void The_tenant_policies_read_the_claim_the_services_read()
+    {
+        Assert.Equal("org_name", Settings.Auth0.TenantClaim);
+        foreach (var name in new[] { "aerogrid-operator", "aerogrid-portal" })
+        {
+            var env = Single("Deployment", name)["spec"]!["template"]!["spec"]!["containers"]![0]!["env"]!.AsArray();
+            Assert.Contains(env, e => (string?)e!["name"] == "Auth__TenantClaim" && (string?)e["value"] == "org_name");
+        }
+        var callers = Rendered().Where(d => (string?)d["metadata"]!["name"] == "tenant-callers").ToList();
+        Assert.Equal(Settings.Tenants.Count, callers.Count);
+        Assert.All(callers, policy => Assert.Contains(policy["spec"]!["rules"]![0]!["when"]!.AsArray(),
+            c => (string?)c!["key"] == "request.auth.claims[org_name]" && (string?)c["values"]![0] == (string?)policy["metadata"]!["namespace"]));
     }
 }

@@ -17,8 +17,8 @@ static int Usage()
 {
     Console.Error.WriteLine("""
         usage: AeroGrid.Bench controlplane [--apps 1000] [--writers 8] [--updates 2000] [--watch-events 500]
-               AeroGrid.Bench operator [--edits 25] [--fresh 10] [--idle-apps 100] [--idle-seconds 30]
-               AeroGrid.Bench gateway [--rounds 3] [--duration 5] [--warmup 3] [--connections 32] [--threads 2]
+               AeroGrid.Bench operator [--edits 25] [--fresh 10] [--pause-ms 500] [--idle-apps 100] [--idle-seconds 30]
+               AeroGrid.Bench gateway [--rounds 3] [--duration 5] [--warmup 3] [--connections 32] [--many-connections 256] [--threads 2]
                AeroGrid.Bench portal [--sign-ins 20] [--edits 20] [--pause-ms 1500]
                AeroGrid.Bench start [--rounds 5]
                AeroGrid.Bench dashboard [--apps 10]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import socket
 import sys
 import threading
 import time
@@ -219,6 +220,7 @@ class App:
         threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, name="aerogrid-http", daemon=True).start()
         for producer in self._streams:
             producer.start(self._stopping)
+        _notify_ready()
         return self.url
 
     def stop(self, grace: float = 2.0) -> None:
@@ -269,6 +271,21 @@ class App:
                 signal.signal(sig, handler)
 
         return restore
+
+
+def _notify_ready() -> None:
+    """Tell the platform the app listens (systemd's notify protocol), so it need not poll ``/healthz``."""
+    address = os.environ.get("NOTIFY_SOCKET")
+    if not address:
+        return
+    if address.startswith("@"):
+        address = "\0" + address[1:]  # an abstract socket
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as notify:
+            notify.connect(address)
+            notify.sendall(f"READY=1\nMAINPID={os.getpid()}\n".encode())
+    except OSError:
+        pass  # nobody listens: readiness is then found by polling
 
 
 def _check_name(name: str) -> None:

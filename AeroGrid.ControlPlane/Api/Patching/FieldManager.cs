@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -40,7 +41,8 @@ internal sealed class FieldManager
         ["name", "namespace", "uid", "resourceVersion", "generation", "creationTimestamp", "deletionTimestamp",
          "deletionGracePeriodSeconds", "selfLink", "managedFields"];
 
-    private static readonly Dictionary<ResourceDefinition, JsonObject> Schemas = ResourceDefinitions.All.ToDictionary(d => d, Schema);
+    // Built on a kind's first write: the schemas of the Kubernetes kinds take a moment, and most runs never write them.
+    private static readonly ConcurrentDictionary<ResourceDefinition, JsonObject> Schemas = new();
 
     private readonly ResourceDefinition _definition;
     private readonly DateTimeOffset _now;
@@ -57,7 +59,7 @@ internal sealed class FieldManager
 
     public string? Subresource { get; }
 
-    public JsonObject SchemaOfKind => Schemas[_definition];
+    public JsonObject SchemaOfKind => Schemas.GetOrAdd(_definition, Schema);
 
     /// <summary>The manager of a request: <c>?fieldManager=</c>, else the User-Agent up to its first <c>/</c>.</summary>
     /// <exception cref="ApiError">400 when the manager is too long, or missing for an apply.</exception>

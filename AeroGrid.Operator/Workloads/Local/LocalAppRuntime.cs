@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using AeroGrid.Api.Client;
+using AeroGrid.Operator.Logs;
 using Microsoft.Extensions.Options;
 
 namespace AeroGrid.Operator.Workloads.Local;
@@ -11,21 +12,27 @@ namespace AeroGrid.Operator.Workloads.Local;
 /// restarted Operator adopts them instead of starting twins, and kills what an unfinished rollout left.
 /// Stopping the Operator stops every app process.
 /// </summary>
-internal sealed partial class LocalAppRuntime(IOptions<LocalRuntimeOptions> options, ILogger<LocalAppRuntime> logger)
-    : IAppRuntime, IHostedService
+internal sealed partial class LocalAppRuntime(IOptions<LocalRuntimeOptions> options, WarmInterpreters interpreters, ILogger<LocalAppRuntime> logger)
+    : IAppRuntime, IHostedService, IDisposable
 {
     private static readonly TimeSpan LogCheckInterval = TimeSpan.FromSeconds(30);
     private static readonly JsonSerializerOptions StateJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
     private readonly ConcurrentDictionary<string, AppSlot> _apps = new(StringComparer.Ordinal);
     private readonly LocalRuntimeOptions _options = options.Value;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly ReadinessNotifications _readiness = new();
     private Task _logBounds = Task.CompletedTask;
 
     public event Action<string>? Changed;
 
+    private ReplicaHost Host => new(_options, interpreters, _readiness, logger);
+
     private string AppsDirectory => Path.Combine(_options.DataDirectory, "apps");
 
-    public AppWorkload? Observe(string @namespace, string name)
+    public ValueTask<AppWorkload?> ObserveAsync(string @namespace, string name, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Observe(@namespace, name));
+
+    private AppWorkload? Observe(string @namespace, string name)
     {
         if (!_apps.TryGetValue(ObjectKey.Of(@namespace, name), out var slot) || slot.Serving is not { } serving)
         {
@@ -62,10 +69,8 @@ internal sealed partial class LocalAppRuntime(IOptions<LocalRuntimeOptions> opti
                 Directory.CreateDirectory(Path.GetDirectoryName(path)!);
                 await File.WriteAllTextAsync(path, file.Content, cancellationToken);
             }
-            var environment = new Dictionary<string, string>(StringComparer.Ordinal)
+            var environment = new Dictionary<string, string>(PythonVariables.InterpreterOptions(_options.SdkPath), StringComparer.Ordinal)
             {
-                ["PYTHONPATH"] = _options.SdkPath,
-                ["PYTHONUNBUFFERED"] = "1",
                 ["AEROGRID_ENTRYPOINT"] = revision.Entrypoint,
                 ["AEROGRID_TENANT"] = revision.Namespace,
                 ["AEROGRID_APP"] = revision.Name,
@@ -78,15 +83,14 @@ internal sealed partial class LocalAppRuntime(IOptions<LocalRuntimeOptions> opti
             var spec = new ReplicaSpec(key, revision.Revision, Path.Combine(revision.Image, "bin", "python"), directory,
                 Path.Combine(appDirectory, $"rev-{revision.Revision}.log"), environment);
             var set = new RevisionSet(spec, revision.Hash);
-            for (var i = 0; i < Math.Max(1, revision.Replicas); i++)
-            {
-                set.Replicas.Add(Replica.Start(spec, _options, logger, () => OnChanged(key, slot)));
-            }
-            await WriteStateAsync(PendingPath(appDirectory, revision.Revision), set);
-
             bool[] ready;
             try
             {
+                for (var i = 0; i < Math.Max(1, revision.Replicas); i++)
+                {
+                    set.Replicas.Add(await Replica.StartAsync(spec, Host, () => OnChanged(key, slot), cancellationToken));
+                }
+                await WriteStateAsync(PendingPath(appDirectory, revision.Revision), set);
                 ready = await Task.WhenAll(set.Replicas.Select(r => r.WaitReadyAsync(_options.ReadinessTimeout, cancellationToken)));
             }
             catch
@@ -167,7 +171,7 @@ internal sealed partial class LocalAppRuntime(IOptions<LocalRuntimeOptions> opti
             }
             while (serving.Replicas.Count < replicas)
             {
-                var added = Replica.Start(serving.Spec, _options, logger, () => OnChanged(key, slot));
+                var added = await Replica.StartAsync(serving.Spec, Host, () => OnChanged(key, slot), cancellationToken);
                 serving.Replicas.Add(added);
                 await added.WaitReadyAsync(_options.ReadinessTimeout, cancellationToken);
             }
@@ -211,7 +215,14 @@ internal sealed partial class LocalAppRuntime(IOptions<LocalRuntimeOptions> opti
         }
     }
 
-    public string? LogPath(string @namespace, string name, long? revision)
+    public Task<Stream?> OpenLogAsync(string @namespace, string name, long? revision, bool follow, int? tailLines, CancellationToken cancellationToken)
+    {
+        // Followed while the revision is there; it is gone when a newer one replaced it or the app was deleted.
+        var path = LogPath(@namespace, name, revision);
+        return Task.FromResult<Stream?>(path is not null && File.Exists(path) ? new FollowedFile(path, tailLines, follow ? () => File.Exists(path) : null) : null);
+    }
+
+    private string? LogPath(string @namespace, string name, long? revision)
     {
         var directory = AppDirectory(@namespace, name);
         if (revision is null && _apps.TryGetValue(ObjectKey.Of(@namespace, name), out var slot) && slot.Serving is { } serving)
@@ -246,7 +257,7 @@ internal sealed partial class LocalAppRuntime(IOptions<LocalRuntimeOptions> opti
                 {
                     foreach (var replica in leftover.Replicas)
                     {
-                        Replica.KillLeftover(replica.Id, replica.Pid);
+                        Replica.KillLeftover(replica);
                     }
                     if (Directory.Exists(leftover.Spec.Directory))
                     {
@@ -278,6 +289,12 @@ internal sealed partial class LocalAppRuntime(IOptions<LocalRuntimeOptions> opti
         }));
     }
 
+    public void Dispose()
+    {
+        _readiness.Dispose();
+        _stopping.Dispose();
+    }
+
     private async Task AdoptAsync(RevisionState state)
     {
         var key = state.Spec.Key;
@@ -285,9 +302,9 @@ internal sealed partial class LocalAppRuntime(IOptions<LocalRuntimeOptions> opti
         var set = new RevisionSet(state.Spec, state.Hash);
         foreach (var replica in state.Replicas)
         {
-            var adopted = await Replica.AdoptAsync(state.Spec, replica.Id, replica.Pid, replica.Port, _options, logger, () => OnChanged(key, slot));
+            var adopted = await Replica.AdoptAsync(state.Spec, replica, Host, () => OnChanged(key, slot));
             // Gone while the Operator was away (or the machine restarted): start it again.
-            set.Replicas.Add(adopted ?? Replica.Start(state.Spec, _options, logger, () => OnChanged(key, slot)));
+            set.Replicas.Add(adopted ?? await Replica.StartAsync(state.Spec, Host, () => OnChanged(key, slot), CancellationToken.None));
         }
         slot.Serving = set;
         LogAdopted(logger, key, state.Spec.Revision, set.Replicas.Count);
@@ -374,7 +391,7 @@ internal sealed partial class LocalAppRuntime(IOptions<LocalRuntimeOptions> opti
 
     private static async Task WriteStateAsync(string path, RevisionSet set)
     {
-        var state = new RevisionState(set.Spec, set.Hash, [.. set.Replicas.ToList().Select(r => new ReplicaState(r.Id, r.Pid, r.Port))]);
+        var state = new RevisionState(set.Spec, set.Hash, [.. set.Replicas.ToList().Select(r => new ReplicaState(r.Id, r.Pid, r.Port, r.StartTime))]);
         var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
         await File.WriteAllTextAsync(temporary, JsonSerializer.Serialize(state, StateJson));
         File.Move(temporary, path, overwrite: true);

@@ -40,6 +40,12 @@ internal sealed class LocalRuntimeOptions
 
     public TimeSpan MaxRestartBackoff { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How many environments keep a warm interpreter (a fork server with the SDK imported) for their next process;
+    /// 0 starts every process cold.
+    /// </summary>
+    public int WarmEnvironments { get; set; } = 4;
+
     /// <summary>A revision's log is cut back to its newest half when it grows past this.</summary>
     public long MaxLogBytes { get; set; } = 4 * 1024 * 1024;
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using AeroGrid.Api.Resources;
+using AeroGrid.Operator.Logs;
 using Microsoft.Extensions.Options;
 
 namespace AeroGrid.Operator.Workloads.Local;
@@ -24,18 +25,27 @@ internal sealed partial class PythonEnvironmentBuilder(
 
     private string EnvsDirectory => Path.Combine(options.Value.DataDirectory, "envs");
 
-    public string? TryGetReady(string hash)
+    public Task<string?> TryGetReadyAsync(string hash, CancellationToken cancellationToken) => Task.FromResult(TryGetReady(hash));
+
+    public Task<Stream?> OpenLogAsync(string @namespace, string hash, bool follow, int? tailLines, CancellationToken cancellationToken)
+    {
+        var path = LogPath(hash);
+        return Task.FromResult<Stream?>(File.Exists(path) ? new FollowedFile(path, tailLines, follow ? () => IsBuilding(hash) : null) : null);
+    }
+
+    private string? TryGetReady(string hash)
     {
         var path = Path.Combine(EnvsDirectory, hash);
         return File.Exists(Path.Combine(path, ReadyMarker)) ? path : null;
     }
 
-    public string LogPath(string hash) => Path.Combine(EnvsDirectory, hash + ".log");
+    private string LogPath(string hash) => Path.Combine(EnvsDirectory, hash + ".log");
 
-    public bool IsBuilding(string hash) => _locks.TryGetValue(hash, out var gate) && gate.CurrentCount == 0;
+    private bool IsBuilding(string hash) => _locks.TryGetValue(hash, out var gate) && gate.CurrentCount == 0;
 
-    public async Task<string> BuildAsync(string hash, ImageSpec spec, CancellationToken cancellationToken)
+    public async Task<string> BuildAsync(Image image, string hash, CancellationToken cancellationToken)
     {
+        var spec = image.Spec;
         var gate = _locks.GetOrAdd(hash, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken);
         try

@@ -5,42 +5,49 @@ using System.Net.Sockets;
 namespace AeroGrid.Operator.Workloads.Local;
 
 /// <summary>
-/// One supervised process of a revision: started with PORT set, ready once <c>/healthz</c> answers,
-/// restarted with exponential backoff when it exits (CrashLoopBackOff), stopped with SIGTERM then SIGKILL.
+/// One supervised process of a revision: forked from its environment's warm interpreter when there is one, else
+/// started cold; started with PORT set, ready once it says so (<see cref="ReadinessNotifications"/>) or <c>/healthz</c>
+/// answers; restarted with exponential backoff when it exits (CrashLoopBackOff); stopped with SIGTERM then SIGKILL.
 /// </summary>
 /// <remarks>
-/// The process writes its output straight to the revision's log file (the shell redirects it before
-/// exec), not through a pipe to the Operator: so it survives an Operator crash without a broken pipe,
-/// and a restarted Operator can adopt it by pid, verified by the replica id in its environment.
+/// The process writes its output straight to the revision's log file, not through a pipe to the Operator: so it
+/// survives an Operator crash without a broken pipe, and a restarted Operator can adopt it by pid, verified by the
+/// process's start time.
 /// </remarks>
 internal sealed partial class Replica : IDisposable
 {
-    private const string ReplicaIdVariable = "AEROGRID_REPLICA_ID";
     private static readonly HttpClient Health = new() { Timeout = TimeSpan.FromSeconds(1) };
     private static readonly TimeSpan AdoptedPollInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan StableAfter = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan ReadinessPollInterval = TimeSpan.FromMilliseconds(50);
 
     private readonly ReplicaSpec _spec;
+    private readonly ReplicaHost _host;
     private readonly LocalRuntimeOptions _options;
     private readonly ILogger _logger;
     private readonly Action _changed;
     private readonly CancellationTokenSource _stopping = new();
-    private Process? _process;
+    private Task<int?> _exit = Task.FromResult<int?>(null);
+    private Task _readySignal = Task.CompletedTask;
     private Task _supervision = Task.CompletedTask;
     private int _consecutiveFailures;
 
-    private Replica(ReplicaSpec spec, string id, LocalRuntimeOptions options, ILogger logger, Action changed)
+    private Replica(ReplicaSpec spec, string id, ReplicaHost host, Action changed)
     {
         _spec = spec;
         Id = id;
-        _options = options;
-        _logger = logger;
+        _host = host;
+        _options = host.Options;
+        _logger = host.Logger;
         _changed = changed;
     }
 
     public string Id { get; }
 
     public int Pid { get; private set; }
+
+    /// <summary>When the process started, in clock ticks since boot: with the pid, it names the process.</summary>
+    public long StartTime { get; private set; }
 
     public int Port { get; private set; }
 
@@ -55,41 +62,34 @@ internal sealed partial class Replica : IDisposable
     public string Endpoint => $"http://127.0.0.1:{Port}";
 
     /// <summary>Starts a new process; call <see cref="WaitReadyAsync"/> before sending it traffic.</summary>
-    public static Replica Start(ReplicaSpec spec, LocalRuntimeOptions options, ILogger logger, Action changed)
+    public static async Task<Replica> StartAsync(ReplicaSpec spec, ReplicaHost host, Action changed, CancellationToken cancellationToken)
     {
-        var replica = new Replica(spec, Guid.NewGuid().ToString("N"), options, logger, changed);
-        replica.Launch();
+        var replica = new Replica(spec, Guid.NewGuid().ToString("N"), host, changed);
+        await replica.LaunchAsync(cancellationToken);
         replica._supervision = replica.SuperviseAsync();
         return replica;
     }
 
-    /// <summary>Takes over a process a previous Operator started, if it still runs and is that replica; else null.</summary>
-    public static async Task<Replica?> AdoptAsync(ReplicaSpec spec, string id, int pid, int port, LocalRuntimeOptions options, ILogger logger, Action changed)
+    /// <summary>Takes over a process a previous Operator started, if it still runs and is that process; else null.</summary>
+    public static async Task<Replica?> AdoptAsync(ReplicaSpec spec, ReplicaState state, ReplicaHost host, Action changed)
     {
-        if (!IsReplicaProcess(pid, id))
+        if (ProcessIdentity.StartTime(state.Pid) != state.StartTime)
         {
             return null;
         }
-        var replica = new Replica(spec, id, options, logger, changed) { Pid = pid, Port = port };
+        var replica = new Replica(spec, state.Id, host, changed) { Pid = state.Pid, StartTime = state.StartTime, Port = state.Port };
+        replica._exit = replica.PollExitAsync();
         replica.Ready = await replica.AnswersAsync(CancellationToken.None);
         replica._supervision = replica.SuperviseAsync();
         return replica;
     }
 
     /// <summary>Kills a process a previous Operator left behind (a twin of a rollout it did not finish).</summary>
-    public static void KillLeftover(string id, int pid)
+    public static void KillLeftover(ReplicaState state)
     {
-        if (IsReplicaProcess(pid, id))
+        if (ProcessIdentity.StartTime(state.Pid) == state.StartTime)
         {
-            try
-            {
-                using var process = Process.GetProcessById(pid);
-                process.Kill(entireProcessTree: true);
-            }
-            catch (ArgumentException)
-            {
-                // Exited meanwhile.
-            }
+            KillTree(state.Pid);
         }
     }
 
@@ -98,17 +98,23 @@ internal sealed partial class Replica : IDisposable
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
         deadline.CancelAfter(timeout);
+        var waiting = Stopwatch.GetTimestamp();
         try
         {
-            while (!await AnswersAsync(deadline.Token))
+            // The SDK says when it listens; a process that never says (a plain script) is polled.
+            while (!_readySignal.IsCompleted && !await AnswersAsync(deadline.Token))
             {
-                if (_process is { HasExited: true })
+                if (_exit.IsCompleted)
                 {
                     return false;
                 }
-                await Task.Delay(50, deadline.Token);
+                await Task.WhenAny(_readySignal, _exit, Task.Delay(ReadinessPollInterval, deadline.Token));
+                deadline.Token.ThrowIfCancellationRequested();
             }
             Ready = true;
+            var how = _readySignal.IsCompleted ? "it said so" : "it answered /healthz";
+            var elapsed = Stopwatch.GetElapsedTime(waiting);
+            LogReady(_logger, _spec.Key, _spec.Revision, Pid, elapsed.TotalMilliseconds, how);
             return true;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -137,18 +143,48 @@ internal sealed partial class Replica : IDisposable
             }
         }
         await _supervision;
+        _host.Readiness.Forget(Pid);
         Dispose();
     }
 
     public void Dispose()
     {
         _stopping.Dispose();
-        _process?.Dispose();
     }
 
-    private void Launch()
+    private async Task LaunchAsync(CancellationToken cancellationToken)
     {
+        if (Pid != 0)
+        {
+            _host.Readiness.Forget(Pid);
+        }
         Port = FreePort();
+        var environment = PythonVariables.Base();
+        foreach (var (name, value) in _spec.Environment)
+        {
+            environment[name] = value;
+        }
+        environment["PORT"] = Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        environment["AEROGRID_LOG"] = _spec.LogPath;
+        environment["NOTIFY_SOCKET"] = _host.Readiness.Address;
+        var how = "forked from a warm interpreter";
+        if (_host.Interpreters.For(_spec.Python, _spec.Environment) is { } server
+            && await server.ForkAsync(_spec.Directory, environment, _spec.LogPath, cancellationToken) is { } forked)
+        {
+            (Pid, _exit) = (forked.Pid, forked.Exited);
+        }
+        else
+        {
+            (Pid, _exit) = StartCold(environment);
+            how = "cold";
+        }
+        StartTime = ProcessIdentity.StartTime(Pid) ?? 0;
+        _readySignal = _host.Readiness.WhenReady(Pid);
+        LogStarted(_logger, _spec.Key, _spec.Revision, Pid, Port, how);
+    }
+
+    private (int Pid, Task<int?> Exit) StartCold(Dictionary<string, string> environment)
+    {
         var info = new ProcessStartInfo("/bin/sh")
         {
             WorkingDirectory = _spec.Directory,
@@ -160,20 +196,37 @@ internal sealed partial class Replica : IDisposable
         info.ArgumentList.Add("exec \"$0\" -m aerogrid >> \"$AEROGRID_LOG\" 2>&1 < /dev/null");
         info.ArgumentList.Add(_spec.Python);
         info.Environment.Clear();
-        info.Environment["PATH"] = Environment.GetEnvironmentVariable("PATH");
-        info.Environment["HOME"] = Environment.GetEnvironmentVariable("HOME");
-        info.Environment["LANG"] = "C.UTF-8";
-        foreach (var (name, value) in _spec.Environment)
+        foreach (var (name, value) in environment)
         {
             info.Environment[name] = value;
         }
-        info.Environment["PORT"] = Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        info.Environment["AEROGRID_LOG"] = _spec.LogPath;
-        info.Environment[ReplicaIdVariable] = Id;
-        _process = Process.Start(info) ?? throw new InvalidOperationException("the app process did not start");
-        _process.StandardInput.Close();
-        Pid = _process.Id;
-        LogStarted(_logger, _spec.Key, _spec.Revision, Pid, Port);
+        var process = Process.Start(info) ?? throw new InvalidOperationException("the app process did not start");
+        process.StandardInput.Close();
+        return (process.Id, ExitOfAsync(process));
+    }
+
+    private static async Task<int?> ExitOfAsync(Process process)
+    {
+        using (process)
+        {
+            await process.WaitForExitAsync();
+            return process.ExitCode;
+        }
+    }
+
+    /// <summary>The exit of a process that is not our child (adopted): no notification, so a cheap liveness check.</summary>
+    private async Task<int?> PollExitAsync()
+    {
+        try
+        {
+            // Not IsRunning: this task is what it waits on.
+            await ProcessIdentity.WhenGoneAsync(Pid, StartTime, AdoptedPollInterval, _stopping.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: StopAsync sees to the process.
+        }
+        return null;
     }
 
     private async Task SuperviseAsync()
@@ -204,7 +257,14 @@ internal sealed partial class Replica : IDisposable
             {
                 return;
             }
-            Launch();
+            try
+            {
+                await LaunchAsync(stop);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
             _changed();
             if (await WaitReadyAsync(_options.ReadinessTimeout, CancellationToken.None))
             {
@@ -218,17 +278,7 @@ internal sealed partial class Replica : IDisposable
     {
         try
         {
-            if (_process is not null)
-            {
-                await _process.WaitForExitAsync(stop);
-                return _process.ExitCode;
-            }
-            // Adopted: not our child, so no exit notification; a cheap liveness check instead.
-            while (IsRunning())
-            {
-                await Task.Delay(AdoptedPollInterval, stop);
-            }
-            return null;
+            return await _exit.WaitAsync(stop);
         }
         catch (OperationCanceledException)
         {
@@ -254,38 +304,26 @@ internal sealed partial class Replica : IDisposable
         }
     }
 
-    private bool IsRunning()
-    {
-        if (_process is not null)
-        {
-            return !_process.HasExited;
-        }
-        return Signals.Exists(Pid);
-    }
+    private bool IsRunning() => !_exit.IsCompleted && ProcessIdentity.IsAlive(Pid, StartTime);
 
     private void Kill()
     {
-        if (_process is not null)
+        if (IsRunning())
         {
-            _process.Kill(entireProcessTree: true);
-        }
-        else
-        {
-            Signals.Kill(Pid);
+            KillTree(Pid);
         }
     }
 
-    // The replica id in /proc/<pid>/environ proves the pid was not reused by another process.
-    private static bool IsReplicaProcess(int pid, string id)
+    private static void KillTree(int pid)
     {
         try
         {
-            var environ = File.ReadAllText($"/proc/{pid}/environ");
-            return environ.Split('\0').Contains($"{ReplicaIdVariable}={id}");
+            using var process = Process.GetProcessById(pid);
+            process.Kill(entireProcessTree: true);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
-            return false;
+            // Exited meanwhile.
         }
     }
 
@@ -296,8 +334,11 @@ internal sealed partial class Replica : IDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "{Key} revision {Revision}: started process {Pid} on port {Port}")]
-    private static partial void LogStarted(ILogger logger, string key, long revision, int pid, int port);
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "{Key} revision {Revision}: started process {Pid} on port {Port} ({How})")]
+    private static partial void LogStarted(ILogger logger, string key, long revision, int pid, int port, string how);
+
+    [LoggerMessage(EventId = 3104, Level = LogLevel.Debug, Message = "{Key} revision {Revision}: process {Pid} ready after {Milliseconds:F1} ms ({How})")]
+    private static partial void LogReady(ILogger logger, string key, long revision, int pid, double milliseconds, string how);
 
     [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "{Key} revision {Revision}: process {Pid} crashed ({Failure}); restarting in {DelaySeconds} s")]
     private static partial void LogCrashed(ILogger logger, string key, long revision, int pid, string failure, double delaySeconds);

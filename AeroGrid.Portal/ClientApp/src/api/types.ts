@@ -36,6 +36,13 @@ export interface AppSpec {
   replicas?: number;
   stopped?: boolean;
   env?: { name: string; value: string }[];
+  resources?: { requests?: ResourceQuantities; limits?: ResourceQuantities };
+}
+
+/** Kubernetes quantities, e.g. cpu '500m', memory '256Mi'. */
+export interface ResourceQuantities {
+  cpu?: string;
+  memory?: string;
 }
 
 export interface AppStatus {

@@ -40,13 +40,14 @@ export function sameFiles(a: readonly AppFile[], b: readonly AppFile[]): boolean
   return a.every((f) => byPath.get(f.path) === f.content);
 }
 
-/** A DNS label, as the API requires of an app's name; undefined when valid, else a sentence saying what to fix. */
+/** A DNS-1035 label, as the API requires of an app's name; undefined when valid, else a sentence saying what to fix. */
 export function nameProblem(name: string): string | undefined {
   if (name.length === 0) return 'Give the app a name, e.g. orders.';
   if (name.length > 63) return `A name may have at most 63 characters (this one has ${name.length}).`;
   if (/[A-Z]/.test(name)) return 'Use lowercase letters: names are DNS labels.';
   if (!/^[a-z0-9-]+$/.test(name)) return "Use only lowercase letters, digits and '-'.";
-  if (!/^[a-z0-9]/.test(name) || !/[a-z0-9]$/.test(name)) return 'Start and end the name with a letter or digit.';
+  if (!/^[a-z]/.test(name)) return 'Start the name with a letter: it names the app\'s Service.';
+  if (!/[a-z0-9]$/.test(name)) return 'End the name with a letter or digit.';
   return undefined;
 }
 
@@ -60,8 +61,8 @@ export function pathProblem(path: string, existing: readonly string[]): string |
   if (path.split('/').some((s) => s === '' || s === '.' || s === '..')) {
     return "A path may not contain '..', '.' or empty parts.";
   }
-  // The same characters the API refuses (FilePathErrors in AeroGrid.Api/Validation/ResourceValidation.cs).
-  if (/[\\:*?"<>|\u0000-\u001f]/.test(path)) return 'A file name may not contain \\ : * ? " < > | or control characters.';
+  // The characters the API allows (AppLimits.FilePathPattern): in a cluster each file is a ConfigMap key.
+  if (!/^[-._a-zA-Z0-9/]+$/.test(path)) return "Use only letters, digits, '-', '_', '.' and '/' in a file name.";
   if (existing.includes(path)) return `There is already a file named ${path}.`;
   return undefined;
 }
