@@ -25,6 +25,7 @@ internal sealed class ResourceStore : IDisposable
     private readonly Channel<PendingWrite> _writes = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _commitLoop;
     private readonly SqliteConnection _writer;
+    private readonly WriteCommands _writeCommands;
     private readonly string _readConnectionString;
     private readonly WatchHub _hub;
     private readonly int _historyEvents;
@@ -68,6 +69,7 @@ internal sealed class ResourceStore : IDisposable
         var current = Scalar(_writer, "SELECT COALESCE(MAX(rv), 0) FROM events");
         _compactedRevision = Scalar(_writer, "SELECT COALESCE(MIN(rv), 1) - 1 FROM events");
         _hub.Initialize(current);
+        _writeCommands = new WriteCommands(_writer);
         _commitLoop = Task.Run(CommitLoopAsync);
     }
 
@@ -277,9 +279,7 @@ internal sealed class ResourceStore : IDisposable
             var revision = _hub.LastRevision;
             foreach (var write in batch)
             {
-                var key = write.Key;
-                var stored = Scalar(_writer, "SELECT rv FROM objects WHERE resource = $r AND namespace = $ns AND name = $n", transaction,
-                    ("$r", key.Resource), ("$ns", key.Namespace), ("$n", key.Name));
+                var stored = _writeCommands.StoredRevision(transaction, write.Key);
                 var refusal = write.ExpectedRevision switch
                 {
                     null when stored != 0 => StorageError.AlreadyExists,
@@ -289,20 +289,14 @@ internal sealed class ResourceStore : IDisposable
                 };
                 if (refusal is { } error)
                 {
-                    write.Done.TrySetException(new StorageException(error, key));
+                    write.Done.TrySetException(new StorageException(error, write.Key));
                     continue;
                 }
                 revision++;
                 ((JsonObject)write.Object["metadata"]!)["resourceVersion"] = revision.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 var json = write.Object.ToJsonString();
-                Execute(_writer, "INSERT INTO events (rv, type, resource, namespace, name, json, prev) VALUES ($rv, $t, $r, $ns, $n, $j, $p)", transaction,
-                    ("$rv", revision), ("$t", write.EventType), ("$r", key.Resource), ("$ns", key.Namespace), ("$n", key.Name), ("$j", json),
-                    ("$p", (object?)write.Previous ?? DBNull.Value));
-                Execute(_writer, write.EventType == WatchEventType.Deleted
-                        ? "DELETE FROM objects WHERE resource = $r AND namespace = $ns AND name = $n"
-                        : "INSERT OR REPLACE INTO objects (resource, namespace, name, rv, json) VALUES ($r, $ns, $n, $rv, $j)",
-                    transaction, ("$rv", revision), ("$r", key.Resource), ("$ns", key.Namespace), ("$n", key.Name), ("$j", json));
-                committed.Add((write, new StoredObject(key, revision, json)));
+                _writeCommands.Append(transaction, write, revision, json);
+                committed.Add((write, new StoredObject(write.Key, revision, json)));
             }
             transaction.Commit();
         }
@@ -349,6 +343,7 @@ internal sealed class ResourceStore : IDisposable
         _snapshots.Dispose();
         _writes.Writer.TryComplete();
         _commitLoop.Wait(TimeSpan.FromSeconds(10));
+        _writeCommands.Dispose();
         _writer.Dispose();
         _writeLock.Dispose();
     }
