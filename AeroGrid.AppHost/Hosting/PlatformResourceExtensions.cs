@@ -1,4 +1,5 @@
 using AeroGrid.AppHost.Dashboard;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AeroGrid.AppHost.Hosting;
@@ -28,6 +29,26 @@ internal static class PlatformResourceExtensions
                 .WithEnvironment("Operator__Local__PipNoIndex", "true");
         }
         return builder;
+    }
+
+    /// <summary>
+    /// Apps' request spans go to the dashboard's OTLP/HTTP endpoint (<c>ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL</c> of the
+    /// launch profile; the Python SDK speaks no gRPC), with the API key Aspire gives the Operator's own exporter.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithAppTelemetry(this IResourceBuilder<ProjectResource> builder, IConfiguration configuration)
+    {
+        if (configuration["ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"] is not { Length: > 0 } endpoint)
+        {
+            return builder;
+        }
+        return builder.WithEnvironment("Operator__AppTelemetry__OtlpEndpoint", endpoint).WithEnvironment(context =>
+        {
+            // Set by Aspire's own OTLP wiring of the project, which runs before this callback.
+            if (context.EnvironmentVariables.TryGetValue("OTEL_EXPORTER_OTLP_HEADERS", out var headers))
+            {
+                context.EnvironmentVariables["Operator__AppTelemetry__Headers"] = headers;
+            }
+        });
     }
 
     /// <summary>Restarts the given services when they crash (see <see cref="CrashRestarter"/>).</summary>
