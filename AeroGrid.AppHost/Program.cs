@@ -32,6 +32,7 @@ var @operator = builder.AddProject<Projects.AeroGrid_Operator>("operator")
     .WithEnvironment("Operator__Local__DataDirectory", Path.Combine(settings.DataDirectory, "operator"))
     .WithEnvironment("Operator__Local__SdkPath", Repository.PythonSdk)
     .WithPackageIndex(settings)
+    .WithAppTelemetry()
     .WithHttpHealthCheck("/health");
 
 // The gateway stands in for the Istio ingress: /apps/{tenant}/{app}/ to the serving revision, with the token checked.

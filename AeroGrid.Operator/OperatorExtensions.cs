@@ -23,6 +23,7 @@ internal static class OperatorExtensions
             .ValidateOnStart();
         services.Configure<ControllerOptions>(builder.Configuration.GetSection("Operator:Controllers"));
         services.Configure<LocalRuntimeOptions>(builder.Configuration.GetSection(LocalRuntimeOptions.SectionName));
+        services.Configure<AppTelemetryOptions>(builder.Configuration.GetSection(AppTelemetryOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(ApiClientFactory.Create);
         services.TryAddSingleton(sp => new Informer<App>(sp.GetRequiredService<ApiClient>().Apps, Informing(sp), sp.GetRequiredService<ILogger<Informer<App>>>()));

@@ -5,6 +5,10 @@ namespace AeroGrid.AppHost.Hosting;
 
 internal static class PlatformResourceExtensions
 {
+    // Aspire's names for its dashboard resource and the dashboard's OTLP/HTTP endpoint.
+    private const string DashboardName = "aspire-dashboard";
+    private const string DashboardOtlpHttp = "otlp-http";
+
     /// <summary>The tenants (namespaces) the control plane creates at start.</summary>
     public static IResourceBuilder<ProjectResource> WithTenants(this IResourceBuilder<ProjectResource> builder, IReadOnlyList<string> tenants)
     {
@@ -29,6 +33,27 @@ internal static class PlatformResourceExtensions
         }
         return builder;
     }
+
+    /// <summary>
+    /// Apps' request spans go to the dashboard's OTLP/HTTP endpoint (the Python SDK speaks no gRPC): the dashboard's
+    /// <c>otlp-http</c> endpoint, which it has when the launch profile sets <c>ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL</c>
+    /// (its port allocated at start, so read when the Operator starts), with the API key Aspire gives the Operator's own exporter.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithAppTelemetry(this IResourceBuilder<ProjectResource> builder) =>
+        builder.WithEnvironment(context =>
+        {
+            var dashboard = builder.ApplicationBuilder.Resources.OfType<IResourceWithEndpoints>().FirstOrDefault(r => r.Name == DashboardName);
+            if (dashboard is null || !dashboard.Annotations.OfType<EndpointAnnotation>().Any(e => e.Name == DashboardOtlpHttp))
+            {
+                return;
+            }
+            context.EnvironmentVariables["Operator__AppTelemetry__OtlpEndpoint"] = dashboard.GetEndpoint(DashboardOtlpHttp);
+            // Set by Aspire's own OTLP wiring of the project, which runs before this callback.
+            if (context.EnvironmentVariables.TryGetValue("OTEL_EXPORTER_OTLP_HEADERS", out var headers))
+            {
+                context.EnvironmentVariables["Operator__AppTelemetry__Headers"] = headers;
+            }
+        });
 
     /// <summary>Restarts the given services when they crash (see <see cref="CrashRestarter"/>).</summary>
     public static void RestartOnCrash(this IDistributedApplicationBuilder builder, params IResourceBuilder<IResource>[] services)

@@ -123,6 +123,10 @@ internal static class PlatformManifests
         new V1EnvVar { Name = "Operator__Kubernetes__Registry", Value = settings.Registry.Address },
         new V1EnvVar { Name = "Operator__Kubernetes__Repository", Value = settings.Registry.Repository },
         new V1EnvVar { Name = "Operator__Kubernetes__PushSecret", Value = settings.Registry.PushSecret },
+        // The apps' spans: over OTLP/HTTP, at the mesh's sampling, as the platform's own.
+        new V1EnvVar { Name = "Operator__AppTelemetry__OtlpEndpoint", Value = settings.Telemetry.AppsOtlpEndpoint },
+        new V1EnvVar { Name = "Operator__AppTelemetry__Sampler", Value = "parentbased_traceidratio" },
+        new V1EnvVar { Name = "Operator__AppTelemetry__SamplerArg", Value = SamplingRatio(settings) },
     ];
 
     private static List<V1EnvVar> PortalEnvironment(PublishSettings settings) =>
@@ -147,13 +151,16 @@ internal static class PlatformManifests
         yield return new V1EnvVar
         {
             Name = "OTEL_TRACES_SAMPLER_ARG",
-            Value = (settings.Telemetry.TracingSamplingPercent / 100).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Value = SamplingRatio(settings),
         };
         if (settings.Telemetry.OtlpEndpoint.Length > 0)
         {
             yield return new V1EnvVar { Name = "OTEL_EXPORTER_OTLP_ENDPOINT", Value = settings.Telemetry.OtlpEndpoint };
         }
     }
+
+    private static string SamplingRatio(PublishSettings settings) =>
+        (settings.Telemetry.TracingSamplingPercent / 100).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static V1EnvVar SecretEnvironment(string name, string secret, string key) =>
         new() { Name = name, ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = secret, Key = key } } };

@@ -127,6 +127,10 @@ internal sealed class PublishSettings
         {
             yield return $"telemetry.otlpEndpoint: '{endpoint}' is not an absolute URL, e.g. http://otel-collector.observability:4317";
         }
+        if (Telemetry.AppsOtlpEndpoint is { Length: > 0 } appsEndpoint && !Uri.TryCreate(appsEndpoint, UriKind.Absolute, out _))
+        {
+            yield return $"telemetry.appsOtlpEndpoint: '{appsEndpoint}' is not an absolute URL, e.g. http://otel-collector.observability:4318";
+        }
     }
 }
 
@@ -182,6 +186,12 @@ internal sealed class TelemetrySettings
 {
     /// <summary>Where the platform's services send OTLP (traces, metrics, logs); none when empty.</summary>
     public string OtlpEndpoint { get; set; } = "";
+
+    /// <summary>
+    /// Where apps send their request spans over OTLP/HTTP (the Python SDK speaks no gRPC), e.g. the collector's or
+    /// Jaeger's port 4318: <c>http://otel-collector.observability:4318</c>; none when empty.
+    /// </summary>
+    public string AppsOtlpEndpoint { get; set; } = "";
 
     /// <summary>The mesh's tracing provider (an <c>extensionProviders</c> entry of the Istio install), e.g. an OpenTelemetry collector or Jaeger.</summary>
     public string TracingProvider { get; set; } = "otel";

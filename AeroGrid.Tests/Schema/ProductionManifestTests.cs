@@ -112,6 +112,18 @@ public sealed class ProductionManifestTests
     }
 
     [Fact]
+    public void The_operator_sends_the_apps_spans_over_otlp_http_at_the_meshs_sampling()
+    {
+        var environment = Single("Deployment", "aerogrid-operator")["spec"]!["template"]!["spec"]!["containers"]![0]!["env"]!.AsArray()
+            .Where(e => e!["value"] is not null).ToDictionary(e => (string)e!["name"]!, e => (string?)e!["value"]);
+        Assert.StartsWith("http://", Settings.Telemetry.AppsOtlpEndpoint, StringComparison.Ordinal);
+        Assert.EndsWith(":4318", Settings.Telemetry.AppsOtlpEndpoint, StringComparison.Ordinal);
+        Assert.Equal(Settings.Telemetry.AppsOtlpEndpoint, environment["Operator__AppTelemetry__OtlpEndpoint"]);
+        Assert.Equal("parentbased_traceidratio", environment["Operator__AppTelemetry__Sampler"]);
+        Assert.Equal(environment["OTEL_TRACES_SAMPLER_ARG"], environment["Operator__AppTelemetry__SamplerArg"]);
+    }
+
+    [Fact]
     public void The_platform_runs_non_root_read_only_and_rolls_out_without_losing_a_replica()
     {
         foreach (var name in new[] { "aerogrid-operator", "aerogrid-portal" })

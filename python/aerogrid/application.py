@@ -13,7 +13,7 @@ import traceback
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-from . import live
+from . import live, tracing
 from .records import R
 from .web import EventStream, HTTPError, Request, Response, Route, Server, error_response, to_response
 
@@ -21,6 +21,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 _RESERVED = ("/healthz", "/grids", "/topics")
+# The platform's own calls (readiness probes, every few seconds) are not the app's traffic: no spans.
+_UNTRACED = frozenset({"/healthz"})
 
 _last_app: App | None = None
 
@@ -66,6 +68,7 @@ class App:
         self._streams: list[live.Stream] = []
         self._lock = threading.Lock()
         self._server: Server | None = None
+        self._tracer: tracing.Tracer | None = None
         self._stopping = threading.Event()
         self._stopped = threading.Event()
         self._signalled = False
@@ -137,6 +140,34 @@ class App:
 
     def handle(self, request: Request) -> Response | EventStream:
         """Answer one request: built-in endpoints first, then the app's routes."""
+        return self._dispatch(request, None)
+
+    def _serve(self, request: Request) -> Response | EventStream:
+        """``handle`` with a SERVER span around it when tracing is on.
+
+        An event stream's span ends when the stream does (the client leaves, or the app stops), as an HTTP server's
+        span ends with its response: its duration is how long the client listened, and the gateway's span of the same
+        call ends then too.
+        """
+        tracer = self._tracer
+        span = None
+        if tracer is not None and request.path not in _UNTRACED and self._server is not None:
+            span = tracer.start_server_span(request.method, request.path, request.headers, self._server.server_address[:2])
+        if span is None:
+            return self._dispatch(request, None)
+        result = self._dispatch(request, span)
+        if isinstance(result, EventStream):
+            stream, ended = result, span
+
+            def close() -> None:
+                stream.close()
+                ended.end(200)
+
+            return EventStream(stream.chunks, close)
+        span.end(result.status)
+        return result
+
+    def _dispatch(self, request: Request, span: tracing.Span | None) -> Response | EventStream:
         path = request.path.rstrip("/") or "/"
         allowed: set[str] = set()
         for route in (*self._builtins, *self._routes):
@@ -147,12 +178,16 @@ class App:
                 allowed |= route.methods
                 continue
             request.params = params
+            if span is not None:
+                span.set_route(request.method, route.path)
             try:
                 result = route.call(request, params)
                 return result if isinstance(result, EventStream) else to_response(result)
             except HTTPError as exc:
                 return error_response(exc.status, exc.message)
             except Exception as exc:
+                if span is not None:
+                    span.record_exception(exc)
                 print(f"aerogrid: error in {request.method} {request.path}:", file=sys.stderr, flush=True)
                 traceback.print_exc()
                 return error_response(500, str(exc) or type(exc).__name__, type=type(exc).__name__)
@@ -216,7 +251,8 @@ class App:
         with self._lock:
             if self._server is not None:
                 raise RuntimeError("the app is already serving")
-            self._server = Server((host, port), self.handle)
+            self._tracer = tracing.start()  # here, not at import: a forked child starts its own, with its own variables
+            self._server = Server((host, port), self._serve)
         threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, name="aerogrid-http", daemon=True).start()
         for producer in self._streams:
             producer.start(self._stopping)
@@ -240,6 +276,7 @@ class App:
         server.server_close()
         for producer in self._streams:
             producer.join(max(0.0, min(0.5, deadline - time.monotonic())))
+        tracing.shutdown(max(0.5, deadline - time.monotonic()))  # the last spans, the streams' among them
         self._stopped.set()
 
     def run(self, host: str | None = None, port: int | None = None) -> None:

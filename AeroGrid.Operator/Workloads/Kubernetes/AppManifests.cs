@@ -10,7 +10,7 @@ namespace AeroGrid.Operator.Workloads.Kubernetes;
 /// What one App revision is in a cluster: an immutable ConfigMap of its files, the app's Deployment running them on the
 /// revision's image, its Service, and the VirtualService that routes <c>/apps/{tenant}/{app}</c> to it.
 /// </summary>
-internal sealed class AppManifests(IOptions<KubernetesBackendOptions> options)
+internal sealed class AppManifests(IOptions<KubernetesBackendOptions> options, IOptions<AppTelemetryOptions> telemetry)
 {
     /// <summary>The port the app listens on (<c>$PORT</c>), named <see cref="HttpPortName"/>.</summary>
     public const int AppPort = 8000;
@@ -28,6 +28,7 @@ internal sealed class AppManifests(IOptions<KubernetesBackendOptions> options)
     private const int ReplicaSetHistory = 3;
 
     private readonly KubernetesBackendOptions _options = options.Value;
+    private readonly AppTelemetryOptions _telemetry = telemetry.Value;
 
     /// <summary>The ConfigMap of a revision's files, named by its hash: <c>{app}-{first 10 of the hash}</c>.</summary>
     public static string ConfigMapName(AppRevision revision) => $"{revision.Name}-{revision.Hash[..10]}";
@@ -132,7 +133,7 @@ internal sealed class AppManifests(IOptions<KubernetesBackendOptions> options)
         };
     }
 
-    private static V1PodSpec PodSpec(App owner, AppRevision revision) => new()
+    private V1PodSpec PodSpec(App owner, AppRevision revision) => new()
     {
         // An app has no business with the Kubernetes API, nor with the other Services of its namespace.
         AutomountServiceAccountToken = false,
@@ -188,8 +189,11 @@ internal sealed class AppManifests(IOptions<KubernetesBackendOptions> options)
         ],
     };
 
-    /// <summary>The platform's variables, as the local backend sets them, then the app's own (validation keeps them apart).</summary>
-    private static List<V1EnvVar> Environment(AppRevision revision) =>
+    /// <summary>
+    /// The platform's variables, as the local backend sets them (telemetry's included), then the app's own (validation
+    /// keeps them apart from the platform's own; an app's <c>OTEL_*</c> overrides the platform's).
+    /// </summary>
+    private List<V1EnvVar> Environment(AppRevision revision) =>
     [
         new() { Name = "PORT", Value = AppPort.ToString(CultureInfo.InvariantCulture) },
         // In a pod the app must answer the kubelet's probes and the mesh, not only loopback.
@@ -198,6 +202,7 @@ internal sealed class AppManifests(IOptions<KubernetesBackendOptions> options)
         new() { Name = "AEROGRID_TENANT", Value = revision.Namespace },
         new() { Name = "AEROGRID_APP", Value = revision.Name },
         new() { Name = "AEROGRID_REVISION", Value = Number(revision) },
+        .. _telemetry.Variables(revision).Select(variable => new V1EnvVar { Name = variable.Key, Value = variable.Value }),
         .. revision.Env.Select(variable => new V1EnvVar { Name = variable.Name, Value = variable.Value }),
     ];
 

@@ -12,7 +12,8 @@ namespace AeroGrid.Operator.Workloads.Local;
 /// restarted Operator adopts them instead of starting twins, and kills what an unfinished rollout left.
 /// Stopping the Operator stops every app process.
 /// </summary>
-internal sealed partial class LocalAppRuntime(IOptions<LocalRuntimeOptions> options, WarmInterpreters interpreters, ILogger<LocalAppRuntime> logger)
+internal sealed partial class LocalAppRuntime(
+    IOptions<LocalRuntimeOptions> options, IOptions<AppTelemetryOptions> telemetry, WarmInterpreters interpreters, ILogger<LocalAppRuntime> logger)
     : IAppRuntime, IHostedService, IDisposable
 {
     private static readonly TimeSpan LogCheckInterval = TimeSpan.FromSeconds(30);
@@ -76,6 +77,10 @@ internal sealed partial class LocalAppRuntime(IOptions<LocalRuntimeOptions> opti
                 ["AEROGRID_APP"] = revision.Name,
                 ["AEROGRID_REVISION"] = revision.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture),
             };
+            foreach (var (name, value) in telemetry.Value.Variables(revision))
+            {
+                environment[name] = value;
+            }
             foreach (var variable in revision.Env)
             {
                 environment[variable.Name] = variable.Value;

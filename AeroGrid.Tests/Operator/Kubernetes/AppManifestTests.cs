@@ -125,6 +125,21 @@ public sealed class AppManifestTests
     }
 
     [Fact]
+    public void The_container_sends_its_request_spans_to_the_configured_otlp_http_endpoint_named_after_app_and_tenant()
+    {
+        var env = Container(Apps.Deployment(Owner, Revision3)).Env.ToDictionary(e => e.Name, e => e.Value);
+        var (tenant, app) = (Owner.Metadata.NamespaceProperty, Owner.Metadata.Name);
+        Assert.Equal(Telemetry.OtlpEndpoint, env["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        Assert.Equal("http/protobuf", env["OTEL_EXPORTER_OTLP_PROTOCOL"]);
+        Assert.Equal($"{app}.{tenant}", env["OTEL_SERVICE_NAME"]);
+        Assert.Equal($"service.namespace={tenant},service.version=3,aerogrid.tenant={tenant},aerogrid.app={app},aerogrid.revision=3", env["OTEL_RESOURCE_ATTRIBUTES"]);
+        Assert.Equal(("parentbased_traceidratio", "0.1"), (env["OTEL_TRACES_SAMPLER"], env["OTEL_TRACES_SAMPLER_ARG"]));
+
+        var untraced = new AppManifests(Microsoft.Extensions.Options.Options.Create(Options), Microsoft.Extensions.Options.Options.Create(new AppTelemetryOptions()));
+        Assert.DoesNotContain(Container(untraced.Deployment(Owner, Revision3)).Env, e => e.Name.StartsWith("OTEL_", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void The_container_starts_the_sdk_on_the_revisions_image_as_the_local_backend_does()
     {
         var container = Container(Apps.Deployment(Owner, Revision3));

@@ -35,7 +35,13 @@ internal static class ManifestSamples
         Spec = new() { Runtime = app.Spec.Runtime, Requirements = ImageHash.Requirements(app.Spec) },
     };
 
-    public static AppManifests Apps { get; } = new(Microsoft.Extensions.Options.Options.Create(Options));
+    /// <summary>Apps' spans to a collector's OTLP/HTTP port, at the mesh's sampling, as the published Operator is set.</summary>
+    public static AppTelemetryOptions Telemetry { get; } = new()
+    {
+        OtlpEndpoint = "http://otel-collector.observability:4318", Sampler = "parentbased_traceidratio", SamplerArg = "0.1",
+    };
+
+    public static AppManifests Apps { get; } = new(Microsoft.Extensions.Options.Options.Create(Options), Microsoft.Extensions.Options.Options.Create(Telemetry));
 
     public static BuildManifests Builds { get; } = new(Microsoft.Extensions.Options.Options.Create(Options));
 
