@@ -6,7 +6,44 @@ namespace AeroGrid.Tests.AppHost;
 /// <summary>The Aspire dashboard's telemetry API (<c>/api/telemetry</c>), as a test reads what services sent it over OTLP.</summary>
 internal sealed class DashboardTelemetry(PlatformFixture platform) : IDisposable
 {
+    /// <summary>
+    /// Export is best effort by design: an OTLP batch the dashboard does not take within the exporter's timeout is
+    /// dropped, which a loaded two-core machine sometimes makes happen (a service's spans, or all of them, missing).
+    /// So an incomplete trace is tried again with a fresh trace id; broken propagation fails every try.
+    /// </summary>
+    private const int Attempts = 3;
+
+    private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(20);
+
     private readonly HttpClient _http = Client(platform);
+
+    /// <summary>
+    /// Makes <paramref name="call"/> (given the <c>traceparent</c> to send) until one of its traces holds spans of every
+    /// one of <paramref name="services"/>, and returns that trace; fails after <see cref="Attempts"/> tries.
+    /// </summary>
+    public async Task<List<(string Service, JsonObject Span)>> TracedCallAsync(Func<string, Task> call, params string[] services)
+    {
+        var tries = new List<string>();
+        for (var attempt = 0; attempt < Attempts; attempt++)
+        {
+            var traceId = System.Diagnostics.ActivityTraceId.CreateRandom().ToHexString();
+            await call($"00-{traceId}-{System.Diagnostics.ActivitySpanId.CreateRandom().ToHexString()}-01");
+            var deadline = DateTime.UtcNow + AttemptTimeout;
+            var trace = new List<(string Service, JsonObject Span)>();
+            while (DateTime.UtcNow < deadline)
+            {
+                // Polled twice a second: each query scans the dashboard's whole trace store.
+                await Task.Delay(500, TestContext.Current.CancellationToken);
+                trace = await TraceAsync(traceId);
+                if (services.All(service => trace.Any(span => span.Service == service)))
+                {
+                    return trace;
+                }
+            }
+            tries.Add($"{traceId}: [{string.Join(", ", trace.Select(span => span.Service).Distinct())}]");
+        }
+        throw new Xunit.Sdk.XunitException($"no trace held spans of all of [{string.Join(", ", services)}]; each held those of {string.Join("; ", tries)}");
+    }
 
     /// <summary>The spans of one trace, each with the <c>service.name</c> of the resource that sent it.</summary>
     public async Task<List<(string Service, JsonObject Span)>> TraceAsync(string traceId)
@@ -24,6 +61,16 @@ internal sealed class DashboardTelemetry(PlatformFixture platform) : IDisposable
                 .Select(span => (service, span)));
         }
         return spans;
+    }
+
+    /// <summary>The most recent spans (the API's default limit) matching a query such as <c>resource=gateway</c>.</summary>
+    public async Task<List<JsonObject>> SpansAsync(string query)
+    {
+        var body = await _http.GetFromJsonAsync<JsonObject>($"/api/telemetry/spans?{query}", TestContext.Current.CancellationToken);
+        return [.. (body?["data"]?["resourceSpans"]?.AsArray() ?? [])
+            .SelectMany(resourceSpans => resourceSpans!["scopeSpans"]?.AsArray() ?? [])
+            .SelectMany(scope => scope!["spans"]?.AsArray() ?? [])
+            .OfType<JsonObject>()];
     }
 
     private static HttpClient Client(PlatformFixture platform)
