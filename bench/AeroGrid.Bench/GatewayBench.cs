@@ -12,7 +12,7 @@ namespace AeroGrid.Bench;
 /// </summary>
 internal static class GatewayBench
 {
-    private const string Tenant = "bench";
+    internal const string Tenant = "bench";
     private const string AppName = "hello";
 
     public static async Task<int> RunAsync(string[] args)
@@ -33,11 +33,7 @@ internal static class GatewayBench
         using var http = new HttpClient { BaseAddress = controlPlaneUrl };
         var adminToken = await DevIssuer.AdminTokenAsync(http);
         var gatewayUrl = new Uri($"http://127.0.0.1:{PlatformProcess.FreePort()}");
-        await using var gateway = await PlatformProcess.StartAsync("AeroGrid.Gateway", new Uri(gatewayUrl, "/health"),
-            "--urls", gatewayUrl.ToString(),
-            "--Gateway:ApiServer", controlPlaneUrl.ToString(),
-            "--Gateway:TokenEndpoint", new Uri(controlPlaneUrl, "/dev-issuer/oauth/token").ToString(),
-            "--Auth:Authority", new Uri(controlPlaneUrl, "/dev-issuer/").ToString());
+        await using var gateway = await PlatformProcess.StartGatewayAsync(gatewayUrl, controlPlaneUrl);
         var nginxPort = PlatformProcess.FreePort();
         await using var nginx = await Nginx.StartAsync(nginxBinary, nginxPort, upstream.Address);
 
@@ -45,7 +41,7 @@ internal static class GatewayBench
         var headers = new Dictionary<string, string> { ["Authorization"] = $"Bearer {await DevIssuer.TokenAsync(http, Tenant, "apps:invoke")}" };
         var throughGateway = new Uri(gatewayUrl, $"/apps/{Tenant}/{AppName}/");
         using var api = ApiConnection.Connect(new KubernetesClientConfiguration { Host = controlPlaneUrl.ToString(), AccessToken = adminToken });
-        await DeployAsync(api, upstream.Address, throughGateway, headers);
+        await DeployAsync(api, AppName, upstream.Address, throughGateway, headers);
 
         (string Name, string Path, int Connections)[] cases =
         [
@@ -55,7 +51,7 @@ internal static class GatewayBench
             ($"1 KB, {manyConnections} connections", "1k", manyConnections),
         ];
         Console.WriteLine($"gateway bench: wrk -t{threads}, {rounds} rounds of {duration.TotalSeconds} s per target and case after a "
-            + $"{warmup.TotalSeconds} s warm-up; all on this machine's {Environment.ProcessorCount} cores (load average {LoadAverage()} at the start)");
+            + $"{warmup.TotalSeconds} s warm-up; all on this machine's {Environment.ProcessorCount} cores (load average {PlatformProcess.LoadAverage()} at the start)");
         Console.WriteLine($"{"case",-26} {"target",-18} {"requests/s",12} {"of nginx",9} {"p50 ms",8} {"p99 ms",8}   (medians of {rounds} rounds)");
         foreach (var (name, path, caseConnections) in cases)
         {
@@ -90,7 +86,7 @@ internal static class GatewayBench
             Console.WriteLine($"{name,-26} gateway: {Median(runs[2].Select(r => r.RequestsPerSecond)) / nginxPerSecond:F2} of nginx "
                 + $"(goal >= 0.9), p99 {addedP99:+0.00;-0.00} ms over nginx (goal <= 1 ms)");
         }
-        Console.WriteLine($"load average {LoadAverage()} at the end");
+        Console.WriteLine($"load average {PlatformProcess.LoadAverage()} at the end");
         Directory.Delete(data, recursive: true);
         return 0;
     }
@@ -101,25 +97,22 @@ internal static class GatewayBench
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
-    /// <summary>The 1-minute load average: this machine may be shared, and the numbers mean little when it is busy.</summary>
-    private static string LoadAverage() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
-
-    /// <summary>The app as the Operator would report it, served by the stand-in; returns once the gateway forwards to it.</summary>
-    private static async Task DeployAsync(ApiClient api, string endpoint, Uri throughGateway, Dictionary<string, string> headers)
+    /// <summary>The app as the Operator would report it, served from <paramref name="endpoint"/>; returns once the gateway answers 200 at <paramref name="probe"/>.</summary>
+    internal static async Task DeployAsync(ApiClient api, string name, string endpoint, Uri probe, Dictionary<string, string> headers)
     {
         var app = await api.Apps.CreateAsync(new App
         {
-            Metadata = new() { Name = AppName, NamespaceProperty = Tenant },
+            Metadata = new() { Name = name, NamespaceProperty = Tenant },
             Spec = new() { Files = [new() { Path = "app.py", Content = "print('a stand-in serves this app')" }] },
         });
         await api.Apps.UpdateStatusAsync(app with { Status = new AppStatus { Phase = AppPhase.Running, ReadyReplicas = 1, Endpoints = [endpoint] } });
         using var http = new HttpClient();
         for (var i = 0; i < 100; i++)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, throughGateway);
-            foreach (var (name, value) in headers)
+            using var request = new HttpRequestMessage(HttpMethod.Get, probe);
+            foreach (var (header, value) in headers)
             {
-                request.Headers.Add(name, value);
+                request.Headers.Add(header, value);
             }
             using var response = await http.SendAsync(request);
             if (response.StatusCode == HttpStatusCode.OK)
@@ -128,6 +121,6 @@ internal static class GatewayBench
             }
             await Task.Delay(50);
         }
-        throw new TimeoutException($"the gateway never forwarded {throughGateway} to the app");
+        throw new TimeoutException($"the gateway never forwarded {probe} to the app");
     }
 }

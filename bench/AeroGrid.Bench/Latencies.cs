@@ -7,6 +7,17 @@ internal sealed class Latencies
 
     public int Count => _milliseconds.Count;
 
+    /// <summary>All of <paramref name="parts"/>' durations in one.</summary>
+    public static Latencies Of(IEnumerable<Latencies> parts)
+    {
+        var all = new Latencies();
+        foreach (var part in parts)
+        {
+            all._milliseconds.AddRange(part._milliseconds);
+        }
+        return all;
+    }
+
     public void Add(TimeSpan duration)
     {
         lock (_milliseconds)

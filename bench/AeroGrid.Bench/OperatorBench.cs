@@ -32,7 +32,7 @@ internal static class OperatorBench
             new Dictionary<string, string> { ["permissions"] = "platform:admin", ["subject"] = "bench" });
         using var client = ApiConnection.Connect(ApiConnection.Configure(api, tokens));
         Console.WriteLine($"operator bench: {edits} code edits and {fresh} new apps on a cached environment, started cold and forked from a warm "
-            + $"interpreter, each on a fresh Operator; then {idleApps} idle apps for {idleSeconds} s (load average {LoadAverage()} at the start)");
+            + $"interpreter, each on a fresh Operator; then {idleApps} idle apps for {idleSeconds} s (load average {PlatformProcess.LoadAverage()} at the start)");
 
         var bare = await BarePythonAsync(Path.Combine(data, "bare"), Math.Max(10, fresh));
         var cold = await EditsAsync(client, api, Path.Combine(data, "cold"), "cold", warm: false, edits, fresh, pause);
@@ -44,7 +44,7 @@ internal static class OperatorBench
         Console.WriteLine($"| edit-to-live, code-only edit | {cold.Edits} | {warm.Edits} | p50 <= 50 ms, p99 <= 120 ms |");
         Console.WriteLine($"| new app on a cached environment | {cold.Fresh} | {warm.Fresh} | p50 <= 60 ms |");
         Console.WriteLine($"| bare `python -m aerogrid`, exec to /healthz | {bare} | | |");
-        Console.WriteLine($"load average {LoadAverage()} after the edits");
+        Console.WriteLine($"load average {PlatformProcess.LoadAverage()} after the edits");
         Console.WriteLine();
 
         await IdleAsync(client, warm.Operator, idleApps, idleSeconds, fresh + 1);
@@ -179,8 +179,6 @@ internal static class OperatorBench
         return $"mean {1000 * sum / count:F1} ms over {count} revisions";
     }
 
-    private static string LoadAverage() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
-
     /// <summary>Waits (by watching the App, not polling the API) for its endpoint, then polls the app until it answers <paramref name="expected"/>.</summary>
     private static async Task FirstAnswerAsync(ApiClient client, string name, string expected)
     {
@@ -223,11 +221,8 @@ internal static class OperatorBench
     /// <summary>CPU seconds used so far and resident memory (KiB), from /proc.</summary>
     private static (double CpuSeconds, long RssKiB) ProcessStats(int pid)
     {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
         var rss = File.ReadAllLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-        return (ticks / 100.0, long.Parse(rss.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture));
+        return (PlatformProcess.CpuSeconds(pid), long.Parse(rss.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture));
     }
 
     private static App NewApp(string name, string message) => new()

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
@@ -72,6 +73,25 @@ internal sealed class PlatformProcess : IAsyncDisposable
             "--ControlPlane:DataDirectory", dataDirectory, "--ControlPlane:Tenants:0", "bench",
             // No HTTPS port for kubectl: the benchmarks do not need it, and a fixed one may be taken.
             "--ControlPlane:HttpsPort", "0");
+
+    /// <summary>The gateway on <paramref name="url"/>, routing the Apps of the control plane on <paramref name="controlPlane"/> and checking its dev issuer's tokens.</summary>
+    public static Task<PlatformProcess> StartGatewayAsync(Uri url, Uri controlPlane) =>
+        StartAsync("AeroGrid.Gateway", new Uri(url, "/health"),
+            "--urls", url.ToString(),
+            "--Gateway:ApiServer", controlPlane.ToString(),
+            "--Gateway:TokenEndpoint", new Uri(controlPlane, "/dev-issuer/oauth/token").ToString(),
+            "--Auth:Authority", new Uri(controlPlane, "/dev-issuer/").ToString());
+
+    /// <summary>CPU seconds (user and system) the process has used so far, from /proc (in clock ticks of 1/100 s, Linux's USER_HZ).</summary>
+    public static double CpuSeconds(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+    }
+
+    /// <summary>The 1-minute load average: this machine may be shared, and the numbers mean little when it is busy.</summary>
+    public static string LoadAverage() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
 
     public static int FreePort()
     {

@@ -10,6 +10,7 @@ return args switch
     ["portal", .. var rest] => await PortalBench.RunAsync(rest),
     ["start", .. var rest] => await StartBench.RunAsync(rest),
     ["dashboard", .. var rest] => await DashboardBench.RunAsync(rest),
+    ["grids", .. var rest] => await GridBench.RunAsync(rest),
     _ => Usage(),
 };
 
@@ -22,6 +23,7 @@ static int Usage()
                AeroGrid.Bench portal [--sign-ins 20] [--edits 20] [--pause-ms 1500]
                AeroGrid.Bench start [--rounds 5]
                AeroGrid.Bench dashboard [--apps 10]
+               AeroGrid.Bench grids [--rows 1000] [--rate 1000] [--clients 50] [--rounds 2] [--duration 10] [--warmup 3]
         """);
     return 2;
 }

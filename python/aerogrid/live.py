@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import copy
 import inspect
-import queue
 import sys
 import threading
 import traceback
@@ -37,45 +36,61 @@ class Subscription:
     A client that falls more than ``maxsize`` events behind is dropped: its
     stream ends at once (an SSE client reconnects and starts from a fresh
     snapshot). ``close()`` ends the stream after what is already queued.
+
+    The reader takes everything queued in one go and writes it as one chunk:
+    a grid changing a thousand times a second would otherwise cost each client
+    a thread wake-up and a socket write per change, and with the GIL shared by
+    every client's thread those add up to more than the app has. A plain list
+    under a condition, rather than ``queue.Queue``, keeps the publisher's side
+    to an append.
     """
 
     def __init__(self, hub: _Hub, maxsize: int = 1000) -> None:
         self._hub = hub
-        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize)
+        self._maxsize = maxsize
+        self._ready = threading.Condition(threading.Lock())
+        self._pending: list[bytes] = []
+        self._ending = False  # close(): end after what is queued
         self.closed = False
         self._dropped = False
 
     def put(self, data: bytes) -> None:
-        if self.closed:
-            return
-        try:
-            self._queue.put_nowait(data)
-        except queue.Full:
-            self.closed = self._dropped = True
+        with self._ready:
+            if self.closed:
+                return
+            if len(self._pending) >= self._maxsize:
+                self.closed = self._dropped = True
+            else:
+                self._pending.append(data)
+            self._ready.notify()
+        if self._dropped:
             self._hub.unsubscribe(self)
 
     def messages(self, keepalive: float) -> Iterator[bytes]:
-        """Encoded events as they come, a keep-alive comment after each ``keepalive`` seconds of silence."""
-        while not self._dropped:
-            try:
-                item = self._queue.get(timeout=keepalive)
-            except queue.Empty:
-                yield KEEPALIVE
-                continue
-            if item is None:
+        """Encoded events as they come (those queued together as one chunk), a keep-alive comment after each ``keepalive`` seconds of silence."""
+        while True:
+            with self._ready:
+                if not self._pending and not self._ending and not self._dropped:
+                    self._ready.wait(keepalive)
+                if self._dropped:
+                    return
+                pending, self._pending = self._pending, []
+                ending = self._ending
+            if pending:
+                yield b"".join(pending)
+            elif ending:
                 return
-            yield item
+            else:
+                yield KEEPALIVE
 
     def close(self) -> None:
         """Take no more events; the reader stops after those already queued."""
-        if self.closed:
-            return
-        self.closed = True
+        with self._ready:
+            if self.closed:
+                return
+            self.closed = self._ending = True
+            self._ready.notify()
         self._hub.unsubscribe(self)
-        try:
-            self._queue.put_nowait(None)
-        except queue.Full:
-            self._dropped = True
 
 
 class _Hub:

@@ -100,9 +100,29 @@ class GridTests(unittest.TestCase):
         sub = grid.subscribe()
         grid.delete(1)
         sub.close()
-        chunks = list(sub.messages(keepalive=1))
-        self.assertTrue(chunks[0].startswith(b"event: snapshot\nid: 1\n"))
-        self.assertTrue(chunks[1].startswith(b"event: delete\nid: 2\n"))
+        events = b"".join(sub.messages(keepalive=1)).split(b"\n\n")
+        self.assertTrue(events[0].startswith(b"event: snapshot\nid: 1\n"))
+        self.assertTrue(events[1].startswith(b"event: delete\nid: 2\n"))
+
+    def test_events_queued_while_the_reader_is_away_come_as_one_chunk(self) -> None:
+        grid: Grid[Item] = Grid("items", Item)
+        sub = grid.subscribe()
+        for i in range(3):
+            grid.upsert(Item(id=i, name="x"))
+        messages = sub.messages(keepalive=1)
+        first = next(messages)
+        self.assertEqual(first.count(b"event: "), 4)  # the snapshot and the three upserts, one write
+        grid.upsert(Item(id=9, name="y"))
+        self.assertTrue(next(messages).startswith(b"event: upsert\nid: 4\n"))
+
+    def test_a_subscriber_too_far_behind_is_dropped_and_its_stream_ends(self) -> None:
+        grid: Grid[Item] = Grid("items", Item)
+        sub = grid.subscribe()
+        for i in range(1000):
+            grid.upsert(Item(id=i, name="x"))
+        self.assertTrue(sub.closed)
+        self.assertEqual(list(sub.messages(keepalive=1)), [])
+        grid.upsert(Item(id=1, name="z"))  # no longer subscribed: nothing is queued for it
 
     def test_concurrent_upserts_lose_nothing(self) -> None:
         grid: Grid[Item] = Grid("items", Item)
