@@ -101,8 +101,9 @@ class GridTests(unittest.TestCase):
         grid.delete(1)
         sub.close()
         chunks = list(sub.messages(keepalive=1))
-        self.assertTrue(chunks[0].startswith(b"event: snapshot\nid: 1\n"))
-        self.assertTrue(chunks[1].startswith(b"event: delete\nid: 2\n"))
+        epoch = grid._replay.epoch.encode()
+        self.assertTrue(chunks[0].startswith(b"event: snapshot\nid: " + epoch + b"-1\n"))
+        self.assertTrue(chunks[1].startswith(b"event: delete\nid: " + epoch + b"-2\n"))
 
     def test_concurrent_upserts_lose_nothing(self) -> None:
         grid: Grid[Item] = Grid("items", Item)
@@ -126,7 +127,7 @@ class TopicTests(unittest.TestCase):
         sub = topic.subscribe()
         self.assertEqual(topic.publish(Item(id=1, name="a")), 2)
         topic.close()
-        self.assertEqual(list(sub.messages(keepalive=1)), [encode_event(None, '{"id":1,"name":"a","price":0.0,"tags":[],"when":null}', 2)])
+        self.assertEqual(list(sub.messages(keepalive=1)), [encode_event(None, '{"id":1,"name":"a","price":0.0,"tags":[],"when":null}', f"{topic._replay.epoch}-2")])
 
     def test_unencodable_messages_fail_before_sending(self) -> None:
         topic = Topic("t")
