@@ -41,7 +41,8 @@ internal static class AuthorizePage
             {
                 return Results.Content(Page("Sign-in request refused", $"<p role=\"alert\">{WebUtility.HtmlEncode(refusal)}</p>"), "text/html", statusCode: 400);
             }
-            var code = codes.Issue(fields["client_id"], fields["redirect_uri"], fields["code_challenge"], fields["nonce"], user!);
+            var offline = fields["scope"].Split(' ').Contains("offline_access");
+            var code = codes.Issue(fields["client_id"], fields["redirect_uri"], fields["code_challenge"], fields["nonce"], offline, user!);
             var separator = fields["redirect_uri"].Contains('?', StringComparison.Ordinal) ? '&' : '?';
             return Results.Redirect($"{fields["redirect_uri"]}{separator}code={Uri.EscapeDataString(code)}&state={Uri.EscapeDataString(fields["state"])}");
         });

@@ -27,6 +27,7 @@ internal static class DevIssuerApi
         services.Configure<DevIssuerOptions>(configuration.GetSection(DevIssuerOptions.SectionName));
         services.AddSingleton<DevSigningKey>();
         services.AddSingleton<AuthorizationCodes>();
+        services.AddSingleton<RefreshTokens>();
         return services;
     }
 
@@ -54,12 +55,12 @@ internal static class DevIssuerApi
                 ["authorization_endpoint"] = authority + "authorize",
                 ["end_session_endpoint"] = authority + "logout",
                 ["code_challenge_methods_supported"] = new JsonArray("S256"),
-                ["scopes_supported"] = new JsonArray("openid", "profile"),
+                ["scopes_supported"] = new JsonArray("openid", "profile", "offline_access"),
                 ["response_types_supported"] = new JsonArray("code"),
                 ["response_modes_supported"] = new JsonArray("query"),
                 ["subject_types_supported"] = new JsonArray("public"),
                 ["id_token_signing_alg_values_supported"] = new JsonArray("RS256"),
-                ["grant_types_supported"] = new JsonArray("authorization_code", "client_credentials"),
+                ["grant_types_supported"] = new JsonArray("authorization_code", "refresh_token", "client_credentials"),
                 ["token_endpoint_auth_methods_supported"] = new JsonArray("none", "client_secret_post"),
             });
         });
@@ -76,7 +77,7 @@ internal static class DevIssuerApi
             }),
         }));
         issuer.MapAuthorizePage();
-        issuer.MapPost("/oauth/token", async (HttpContext http, DevSigningKey key, IOptions<AeroGridAuthOptions> auth, IOptions<DevIssuerOptions> options, AuthorizationCodes codes) =>
+        issuer.MapPost("/oauth/token", async (HttpContext http, DevSigningKey key, IOptions<AeroGridAuthOptions> auth, IOptions<DevIssuerOptions> options, AuthorizationCodes codes, RefreshTokens refreshTokens) =>
         {
             var form = http.Request.HasFormContentType
                 ? (await http.Request.ReadFormAsync(http.RequestAborted)).ToDictionary(f => f.Key, f => f.Value.ToString())
@@ -85,11 +86,18 @@ internal static class DevIssuerApi
             http.Response.Headers.CacheControl = "no-store";
             if (form.GetValueOrDefault("grant_type") == "authorization_code")
             {
-                return ExchangeCode(key, auth.Value, options.Value, codes, form);
+                return ExchangeCode(key, auth.Value, options.Value, codes, refreshTokens, form);
+            }
+            if (form.GetValueOrDefault("grant_type") == "refresh_token")
+            {
+                var clientId = form.GetValueOrDefault("client_id", "");
+                return refreshTokens.Redeem(form.GetValueOrDefault("refresh_token", ""), clientId) is { } refreshed
+                    ? SignIn(key, auth.Value, options.Value, refreshed, clientId, nonce: "", refreshTokens.Issue(clientId, refreshed))
+                    : Error("invalid_grant", "the refresh token is unknown, expired, already used or another client's");
             }
             if (form.GetValueOrDefault("grant_type") != "client_credentials")
             {
-                return Error("unsupported_grant_type", "the dev issuer supports grant_type=authorization_code and client_credentials");
+                return Error("unsupported_grant_type", "the dev issuer supports grant_type=authorization_code, refresh_token and client_credentials");
             }
             var lifetime = options.Value.TokenLifetime;
             if (form.TryGetValue("expires_in", out var requested))
@@ -158,27 +166,39 @@ internal static class DevIssuerApi
         return app;
     }
 
-    /// <summary>The code flow's second leg: a code and its PKCE verifier for an access token and an ID token.</summary>
-    private static IResult ExchangeCode(DevSigningKey key, AeroGridAuthOptions auth, DevIssuerOptions options, AuthorizationCodes codes, Dictionary<string, string> form)
+    /// <summary>
+    /// The code flow's second leg: a code and its PKCE verifier for an access token and an ID token, and a refresh token
+    /// when the sign-in asked for <c>offline_access</c>.
+    /// </summary>
+    private static IResult ExchangeCode(
+        DevSigningKey key, AeroGridAuthOptions auth, DevIssuerOptions options, AuthorizationCodes codes, RefreshTokens refreshTokens, Dictionary<string, string> form)
     {
-        var (user, nonce, refusal) = codes.Redeem(
-            form.GetValueOrDefault("code", ""), form.GetValueOrDefault("client_id", ""),
-            form.GetValueOrDefault("redirect_uri", ""), form.GetValueOrDefault("code_verifier", ""));
-        if (user is null)
-        {
-            return Error("invalid_grant", refusal!);
-        }
+        var clientId = form.GetValueOrDefault("client_id", "");
+        var (user, nonce, offline, refusal) = codes.Redeem(
+            form.GetValueOrDefault("code", ""), clientId, form.GetValueOrDefault("redirect_uri", ""), form.GetValueOrDefault("code_verifier", ""));
+        return user is null
+            ? Error("invalid_grant", refusal!)
+            : SignIn(key, auth, options, user, clientId, nonce, offline ? refreshTokens.Issue(clientId, user) : null);
+    }
+
+    private static IResult SignIn(DevSigningKey key, AeroGridAuthOptions auth, DevIssuerOptions options, DevUser user, string clientId, string nonce, string? refreshToken)
+    {
         var claims = new Dictionary<string, string> { ["tenant"] = user.Tenant, ["subject"] = user.Subject, ["permissions"] = user.Permissions };
         var (access, _) = Mint(key, auth, claims, options.SignInTokenLifetime);
-        var (identity, _) = Mint(key, auth, new Dictionary<string, string>(claims) { ["audience"] = form["client_id"] }, options.SignInTokenLifetime, nonce);
-        return Results.Json(new JsonObject
+        var (identity, _) = Mint(key, auth, new Dictionary<string, string>(claims) { ["audience"] = clientId }, options.SignInTokenLifetime, nonce);
+        var answer = new JsonObject
         {
             ["access_token"] = access,
             ["id_token"] = identity,
             ["token_type"] = "Bearer",
             ["expires_in"] = (int)options.SignInTokenLifetime.TotalSeconds,
             ["scope"] = user.Permissions,
-        });
+        };
+        if (refreshToken is not null)
+        {
+            answer["refresh_token"] = refreshToken;
+        }
+        return Results.Json(answer);
     }
 
     /// <summary>

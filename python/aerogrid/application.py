@@ -207,17 +207,17 @@ class App:
     def _grid_snapshot(self, name: str) -> dict[str, Any]:
         return self._grid(name).snapshot()
 
-    def _grid_events(self, name: str) -> EventStream:
-        subscription = self._grid(name).subscribe()
+    def _grid_events(self, name: str, request: Request) -> EventStream:
+        subscription = self._grid(name).subscribe(request.headers.get("Last-Event-ID"))
         return EventStream(subscription.messages(self.sse_keepalive), subscription.close)
 
     def _list_topics(self) -> dict[str, Any]:
         return {"topics": [{"name": t.name, "published": t.published} for t in list(self._topics.values())]}
 
-    def _topic_events(self, name: str) -> EventStream:
+    def _topic_events(self, name: str, request: Request) -> EventStream:
         if name not in self._topics:
             raise HTTPError(404, f"no topic named {name!r}")
-        subscription = self._topics[name].subscribe()
+        subscription = self._topics[name].subscribe(request.headers.get("Last-Event-ID"))
         return EventStream(subscription.messages(self.sse_keepalive), subscription.close)
 
     def _grid(self, name: str) -> live.Grid[Any]:

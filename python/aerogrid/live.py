@@ -8,18 +8,24 @@ from __future__ import annotations
 
 import copy
 import inspect
+import secrets
 import sys
 import threading
 import traceback
-from collections.abc import Callable, Iterator, Mapping
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Generic
 
 from .records import R, Record, dumps
 
 KEEPALIVE = b": keep-alive\n\n"
 
+#: Recent events a grid or topic keeps so that a client which lost its connection resumes from its ``Last-Event-ID``;
+#: half a subscription's queue, so a replay never fills the queue of the client it is for.
+HISTORY = 500
 
-def encode_event(event: str | None, data_json: str, event_id: int | None = None) -> bytes:
+
+def encode_event(event: str | None, data_json: str, event_id: str | None = None) -> bytes:
     """One Server-Sent Event; ``data_json`` is JSON text (single line)."""
     lines = []
     if event:
@@ -101,10 +107,10 @@ class _Hub:
         self._subscriptions: set[Subscription] = set()
         self._closed = False
 
-    def subscribe(self, first: bytes | None = None) -> Subscription:
+    def subscribe(self, first: Iterable[bytes] = ()) -> Subscription:
         sub = Subscription(self)
-        if first is not None:
-            sub.put(first)
+        for data in first:
+            sub.put(data)
         with self._lock:
             closed = self._closed
             if not closed:
@@ -134,6 +140,36 @@ class _Hub:
         return len(self._subscriptions)
 
 
+class _Replay:
+    """The recent events of one grid or topic, and the event ids that name them.
+
+    An id is ``{epoch}-{number}``: the epoch is random per grid or topic object, so an id from before the app
+    restarted (numbers start again) never matches, and that client gets a fresh start instead of a wrong replay.
+    """
+
+    def __init__(self) -> None:
+        self.epoch = secrets.token_hex(4)
+        self._events: deque[tuple[int, bytes]] = deque(maxlen=HISTORY)
+
+    def event_id(self, number: int) -> str:
+        return f"{self.epoch}-{number}"
+
+    def record(self, number: int, event: bytes) -> None:
+        self._events.append((number, event))
+
+    def since(self, last_event_id: str | None, current: int) -> list[bytes] | None:
+        """The events after ``last_event_id`` (empty when it is the latest), or None when they are not all kept."""
+        epoch, _, number = (last_event_id or "").strip().partition("-")
+        if epoch != self.epoch or not number.isdigit() or int(number) > current:
+            return None
+        after = int(number)
+        if after == current:
+            return []
+        if not self._events or self._events[0][0] > after + 1:
+            return None
+        return [event for n, event in self._events if n > after]
+
+
 class Topic:
     """An in-process pub/sub topic; ``GET /topics/{name}/events`` streams what is published."""
 
@@ -141,6 +177,7 @@ class Topic:
         self.name = name
         self._lock = threading.Lock()
         self._hub = _Hub()
+        self._replay = _Replay()
         self._sequence = 0
 
     def publish(self, message: Any) -> int:
@@ -148,7 +185,9 @@ class Topic:
         data = dumps(message)  # fails before anything is sent
         with self._lock:
             self._sequence += 1
-            self._hub.publish(encode_event(None, data, self._sequence))
+            event = encode_event(None, data, self._replay.event_id(self._sequence))
+            self._replay.record(self._sequence, event)
+            self._hub.publish(event)
             return self._sequence
 
     @property
@@ -156,9 +195,10 @@ class Topic:
         """How many messages have been published."""
         return self._sequence
 
-    def subscribe(self) -> Subscription:
-        """A subscription receiving every message published from now on."""
-        return self._hub.subscribe()
+    def subscribe(self, last_event_id: str | None = None) -> Subscription:
+        """A subscription receiving every message published from now on, after those since ``last_event_id`` when kept."""
+        with self._lock:
+            return self._hub.subscribe(self._replay.since(last_event_id, self._sequence) or ())
 
     def close(self) -> None:
         """End all subscriptions (on shutdown)."""
@@ -184,6 +224,7 @@ class Grid(Generic[R]):
         self._lock = threading.RLock()
         self._hub = _Hub()
         self._rows: dict[Any, dict[str, Any]] = {}
+        self._replay = _Replay()
         self._version = 0
 
     @property
@@ -205,9 +246,10 @@ class Grid(Generic[R]):
         key = row[self.key]
         with self._lock:
             version = self._version + 1
-            event = encode_event("upsert", dumps({"row": row, "version": version}), version)
+            event = encode_event("upsert", dumps({"row": row, "version": version}), self._replay.event_id(version))
             self._rows[key] = row
             self._version = version
+            self._replay.record(version, event)
             self._hub.publish(event)
             return version
 
@@ -232,9 +274,10 @@ class Grid(Generic[R]):
             if key not in self._rows:
                 return False
             version = self._version + 1
-            event = encode_event("delete", dumps({"key": key, "version": version}), version)
+            event = encode_event("delete", dumps({"key": key, "version": version}), self._replay.event_id(version))
             del self._rows[key]
             self._version = version
+            self._replay.record(version, event)
             self._hub.publish(event)
             return True
 
@@ -259,11 +302,15 @@ class Grid(Generic[R]):
                 "version": self._version,
             }
 
-    def subscribe(self) -> Subscription:
-        """A subscription that starts with a ``snapshot`` event and then gets every change after it."""
-        with self._lock:  # no change can slip between the snapshot and the subscription
+    def subscribe(self, last_event_id: str | None = None) -> Subscription:
+        """A subscription that gets every change after ``last_event_id`` when those are kept, else starts with a
+        ``snapshot`` event (a client too far behind, or new, starts afresh); then every change."""
+        with self._lock:  # no change can slip between the snapshot (or replay) and the subscription
+            missed = self._replay.since(last_event_id, self._version)
+            if missed is not None:
+                return self._hub.subscribe(missed)
             snapshot = self.snapshot()
-            return self._hub.subscribe(encode_event("snapshot", dumps(snapshot), snapshot["version"]))
+            return self._hub.subscribe([encode_event("snapshot", dumps(snapshot), self._replay.event_id(snapshot["version"]))])
 
     def close(self) -> None:
         """End all subscriptions (on shutdown)."""

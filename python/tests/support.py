@@ -168,8 +168,8 @@ def call(url: str, method: str = "GET", body: Any = None, headers: dict[str, str
 class EventSource:
     """A minimal Server-Sent Events reader."""
 
-    def __init__(self, url: str, timeout: float = 5) -> None:
-        self.response = urllib.request.urlopen(url, timeout=timeout)
+    def __init__(self, url: str, timeout: float = 5, headers: dict[str, str] | None = None) -> None:
+        self.response = urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}), timeout=timeout)
 
     def next_block(self) -> dict[str, Any] | None:
         """The next block of lines (up to a blank line) as fields, comments under ':'; None at end of stream."""

@@ -87,7 +87,8 @@ class LiveTests(unittest.TestCase):
             first = events.next_event()
             self.assertEqual(first["event"], "snapshot")
             version = first["data"]["version"]
-            self.assertEqual(first["id"], str(version))
+            epoch, _, number = first["id"].partition("-")
+            self.assertEqual(number, str(version))
             self.assertIn("a", [row["id"] for row in first["data"]["rows"]])
 
             self.assertEqual(call(self.app.url("/items"), "POST", {"id": "sse", "name": "pear", "qty": 1}).status, 200)
@@ -95,7 +96,7 @@ class LiveTests(unittest.TestCase):
             self.assertEqual(upsert["event"], "upsert")
             self.assertEqual(upsert["data"], {"row": {"id": "sse", "name": "pear", "qty": 1, "price": 0.0, "ok": True},
                                               "version": version + 1})
-            self.assertEqual(upsert["id"], str(version + 1))
+            self.assertEqual(upsert["id"], f"{epoch}-{version + 1}")
 
             self.assertEqual(call(self.app.url("/items/sse"), "DELETE").json(), {"deleted": True})
             delete = events.next_event()
@@ -119,7 +120,30 @@ class LiveTests(unittest.TestCase):
         with EventSource(self.app.url("/topics/chat/events")) as events:
             sent = call(self.app.url("/chat"), "POST", {"from": "ada", "text": "hi"}).json()
             event = events.next_event()
-            self.assertEqual((event["event"], event["data"], event["id"]), ("message", {"from": "ada", "text": "hi"}, str(sent["id"])))
+            self.assertEqual((event["event"], event["data"]), ("message", {"from": "ada", "text": "hi"}))
+            self.assertEqual(event["id"].partition("-")[2], str(sent["id"]))
+
+    def test_grid_events_resume_after_the_last_event_id(self) -> None:
+        with EventSource(self.app.url("/grids/items/events")) as events:
+            last = events.next_event()["id"]
+        call(self.app.url("/items"), "POST", {"id": "missed", "name": "fig"})
+        with EventSource(self.app.url("/grids/items/events"), headers={"Last-Event-ID": last}) as events:
+            replayed = events.next_event()
+            self.assertEqual((replayed["event"], replayed["data"]["row"]["id"]), ("upsert", "missed"))
+        for unknown in ["00000000-1", last.partition("-")[0] + "-999999", "garbage"]:
+            with EventSource(self.app.url("/grids/items/events"), headers={"Last-Event-ID": unknown}) as events:
+                self.assertEqual(events.next_event()["event"], "snapshot", unknown)
+
+    def test_topic_events_resume_after_the_last_event_id(self) -> None:
+        first = call(self.app.url("/chat"), "POST", {"text": "one"}).json()["id"]
+        with EventSource(self.app.url("/topics/chat/events")) as events:
+            mine = call(self.app.url("/chat"), "POST", {"text": "two"}).json()["id"]
+            last = events.next_event()["id"]
+        self.assertEqual(last.partition("-")[2], str(mine))
+        call(self.app.url("/chat"), "POST", {"text": "three"})
+        with EventSource(self.app.url("/topics/chat/events"), headers={"Last-Event-ID": last}) as events:
+            self.assertEqual(events.next_event()["data"], {"text": "three"})
+        self.assertLess(first, mine)
 
     def test_unknown_topic_is_404(self) -> None:
         self.assertEqual(call(self.app.url("/topics/nope/events")).status, 404)

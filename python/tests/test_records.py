@@ -101,8 +101,9 @@ class GridTests(unittest.TestCase):
         grid.delete(1)
         sub.close()
         events = b"".join(sub.messages(keepalive=1)).split(b"\n\n")
-        self.assertTrue(events[0].startswith(b"event: snapshot\nid: 1\n"))
-        self.assertTrue(events[1].startswith(b"event: delete\nid: 2\n"))
+        epoch = grid._replay.epoch.encode()
+        self.assertTrue(events[0].startswith(b"event: snapshot\nid: " + epoch + b"-1\n"))
+        self.assertTrue(events[1].startswith(b"event: delete\nid: " + epoch + b"-2\n"))
 
     def test_events_queued_while_the_reader_is_away_come_as_one_chunk(self) -> None:
         grid: Grid[Item] = Grid("items", Item)
@@ -113,7 +114,7 @@ class GridTests(unittest.TestCase):
         first = next(messages)
         self.assertEqual(first.count(b"event: "), 4)  # the snapshot and the three upserts, one write
         grid.upsert(Item(id=9, name="y"))
-        self.assertTrue(next(messages).startswith(b"event: upsert\nid: 4\n"))
+        self.assertTrue(next(messages).startswith(b"event: upsert\nid: " + grid._replay.epoch.encode() + b"-4\n"))
 
     def test_a_subscriber_too_far_behind_is_dropped_and_its_stream_ends(self) -> None:
         grid: Grid[Item] = Grid("items", Item)
@@ -146,7 +147,7 @@ class TopicTests(unittest.TestCase):
         sub = topic.subscribe()
         self.assertEqual(topic.publish(Item(id=1, name="a")), 2)
         topic.close()
-        self.assertEqual(list(sub.messages(keepalive=1)), [encode_event(None, '{"id":1,"name":"a","price":0.0,"tags":[],"when":null}', 2)])
+        self.assertEqual(list(sub.messages(keepalive=1)), [encode_event(None, '{"id":1,"name":"a","price":0.0,"tags":[],"when":null}', f"{topic._replay.epoch}-2")])
 
     def test_unencodable_messages_fail_before_sending(self) -> None:
         topic = Topic("t")
