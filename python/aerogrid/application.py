@@ -202,7 +202,7 @@ class App:
 
     def _list_grids(self) -> dict[str, Any]:
         grids = list(self._grids.values())
-        return {"grids": [{"name": g.name, "columns": g.columns(), "rows": len(g), "version": g.version} for g in grids]}
+        return {"grids": [{"name": g.name, "key": g.key, "columns": g.columns(), "rows": len(g), "version": g.version} for g in grids]}
 
     def _grid_snapshot(self, name: str) -> dict[str, Any]:
         return self._grid(name).snapshot()

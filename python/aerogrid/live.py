@@ -293,10 +293,11 @@ class Grid(Generic[R]):
             return [self.record_type.from_dict(copy.deepcopy(row)) for row in self._rows.values()]
 
     def snapshot(self) -> dict[str, Any]:
-        """``{"name", "columns", "rows", "version"}`` as served at ``GET /grids/{name}``."""
+        """``{"name", "key", "columns", "rows", "version"}`` as served at ``GET /grids/{name}``."""
         with self._lock:
             return {
                 "name": self.name,
+                "key": self.key,
                 "columns": self.columns(),
                 "rows": copy.deepcopy(list(self._rows.values())),
                 "version": self._version,

@@ -3,7 +3,7 @@ import './styles/layout.css';
 import './styles/editor.css';
 import { appsPage } from './apps/appsPage';
 import { liveApps } from './api/liveApps';
-import type { Me } from './api/types';
+import type { Me } from './api/model';
 import { editorPage } from './editor/editorPage';
 import { link, startRouter, type Route } from './router';
 import { showSessionEnded } from './session/sessionBanner';

@@ -1,4 +1,4 @@
-import type { Status } from './types';
+import type { Status } from './model';
 
 /** A refusal from the Portal or the API behind it, carrying the sentence meant for people. */
 export class ApiError extends Error {

@@ -1,5 +1,5 @@
 import { ApiError, bffFetch, reportUnauthorized } from './client';
-import type { App, AppList, WatchChange } from './types';
+import type { App, AppList, WatchChange } from './model';
 import { isNewer } from '../apps/appStatus';
 
 /** 'live' once a snapshot arrived on the current connection: the list is complete and current. */

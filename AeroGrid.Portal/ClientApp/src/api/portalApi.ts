@@ -8,7 +8,7 @@ import {
   type Me,
   type Revision,
   type Template,
-} from './types';
+} from './model';
 
 // One function per /bff route (AeroGrid.Portal/README.md); names are the app's, the tenant is the session's.
 

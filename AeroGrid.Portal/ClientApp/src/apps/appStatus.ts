@@ -1,4 +1,4 @@
-import type { App, AppFile, Phase } from '../api/types';
+import type { App, AppFile, Phase } from '../api/model';
 
 /** Ready=True: some revision serves traffic (status.revision), even while a newer one fails. */
 export function isReady(app: App): boolean {

@@ -1,5 +1,5 @@
 import { liveApps, type LiveState } from '../api/liveApps';
-import type { App, Me } from '../api/types';
+import type { App, Me } from '../api/model';
 import { appHref, link } from '../router';
 import { h, replace, uid } from '../ui/dom';
 import { relativeTime } from '../ui/time';

@@ -1,7 +1,7 @@
 import { ApiError } from '../api/client';
 import { liveApps } from '../api/liveApps';
 import { portalApi } from '../api/portalApi';
-import type { Template } from '../api/types';
+import type { Template } from '../api/model';
 import { openDialog } from '../dialogs/dialog';
 import { appHref, navigate } from '../router';
 import { h, replace, uid } from '../ui/dom';

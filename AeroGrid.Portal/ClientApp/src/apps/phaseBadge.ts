@@ -1,4 +1,4 @@
-import type { App } from '../api/types';
+import type { App } from '../api/model';
 import { phaseOf } from './appStatus';
 
 const descriptions: Record<string, string> = {

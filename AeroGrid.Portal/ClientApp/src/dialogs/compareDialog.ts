@@ -1,4 +1,4 @@
-import type { AppFile } from '../api/types';
+import type { AppFile } from '../api/model';
 import { languageOf, type Monaco } from '../editor/monacoLoader';
 import { h } from '../ui/dom';
 import { openDialog } from './dialog';

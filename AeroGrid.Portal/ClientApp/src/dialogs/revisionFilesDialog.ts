@@ -1,4 +1,4 @@
-import type { Revision } from '../api/types';
+import type { Revision } from '../api/model';
 import { languageOf, type Monaco } from '../editor/monacoLoader';
 import { h } from '../ui/dom';
 import { openDialog } from './dialog';

@@ -1,6 +1,6 @@
 import { servingRevision } from '../apps/appStatus';
 import { setPhase } from '../apps/phaseBadge';
-import type { App } from '../api/types';
+import type { App } from '../api/model';
 import { h, replace } from '../ui/dom';
 
 export interface HeaderActions {

@@ -1,7 +1,7 @@
 import { ApiError } from '../api/client';
 import { liveApps } from '../api/liveApps';
 import { portalApi } from '../api/portalApi';
-import type { App, AppFile, Me, Revision } from '../api/types';
+import type { App, AppFile, Me, Revision } from '../api/model';
 import { isNewer, phaseOf, sameFiles, servingRevision } from '../apps/appStatus';
 import { openCompare } from '../dialogs/compareDialog';
 import { confirmDialog } from '../dialogs/dialog';

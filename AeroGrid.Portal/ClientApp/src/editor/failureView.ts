@@ -1,5 +1,5 @@
 import { isReady } from '../apps/appStatus';
-import type { App } from '../api/types';
+import type { App } from '../api/model';
 import { h, replace } from '../ui/dom';
 import type { LineProblem } from './codeEditor';
 

@@ -1,7 +1,7 @@
 import type * as MonacoApi from 'monaco-editor';
 import { phaseOf, servingRevision } from '../apps/appStatus';
 import type { LiveState } from '../api/liveApps';
-import type { App } from '../api/types';
+import type { App } from '../api/model';
 import { h } from '../ui/dom';
 import { languageOf } from './monacoLoader';
 

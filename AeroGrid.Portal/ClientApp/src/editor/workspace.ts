@@ -1,5 +1,5 @@
 import type * as MonacoApi from 'monaco-editor';
-import type { AppFile } from '../api/types';
+import type { AppFile } from '../api/model';
 import { languageOf, type Monaco } from './monacoLoader';
 
 type Model = MonacoApi.editor.ITextModel;

@@ -1,6 +1,6 @@
 import { ApiError } from '../api/client';
 import { portalApi } from '../api/portalApi';
-import type { InvokeResponse } from '../api/types';
+import type { InvokeResponse } from '../api/model';
 import { h, isPrimaryShortcut, replace, uid } from '../ui/dom';
 
 const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];

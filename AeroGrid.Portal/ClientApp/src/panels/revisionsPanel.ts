@@ -1,6 +1,6 @@
 import { ApiError } from '../api/client';
 import { portalApi } from '../api/portalApi';
-import type { Revision } from '../api/types';
+import type { Revision } from '../api/model';
 import { h, replace } from '../ui/dom';
 import { relativeTime } from '../ui/time';
 

@@ -1,4 +1,4 @@
-import type { AppFile } from '../api/types';
+import type { AppFile } from '../api/model';
 
 // Unsaved text kept in this browser when the session ends mid-edit, one entry per tenant, app and file, and offered
 // back when the person opens the app again after signing in.

@@ -1,6 +1,6 @@
 import { ApiError, onUnauthorized } from '../api/client';
 import { portalApi } from '../api/portalApi';
-import type { Me } from '../api/types';
+import type { Me } from '../api/model';
 
 // Sign-in happens on the server (code flow + PKCE, AeroGrid.Portal/SignIn): the page only navigates there and
 // back. The browser never holds a token, only the HttpOnly session cookie.

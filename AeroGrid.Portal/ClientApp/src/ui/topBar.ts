@@ -1,4 +1,4 @@
-import type { Me } from '../api/types';
+import type { Me } from '../api/model';
 import { link } from '../router';
 import { signOut } from '../session/session';
 import { h } from './dom';
