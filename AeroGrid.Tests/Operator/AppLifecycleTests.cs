@@ -44,7 +44,9 @@ public sealed class AppLifecycleTests(OperatorFixture platform) : IClassFixture<
     [Fact]
     public async Task Edit_to_live_and_build_time_are_histograms_on_metrics()
     {
-        await platform.Api.Apps.CreateAsync(NewApp("measured", PythonApps.Plain("'m1'"), requirements: "greeting==1.0\n"));
+        // Requirements of its own, so this Operator process builds them: another test restarts the Operator, and an
+        // environment an earlier process built is found Ready and measured by none.
+        await platform.Api.Apps.CreateAsync(NewApp("measured", PythonApps.Plain("'m1'"), requirements: "greeting>=1.0\n"));
         await _apps.RunningAsync("measured", 1);
         var edited = await _apps.EditAsync("measured", spec => WithFile(spec, "app.py", PythonApps.Plain("'m2'")));
         await _apps.RunningAsync("measured", edited.Metadata.Generation!.Value);
