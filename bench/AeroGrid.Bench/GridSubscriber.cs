@@ -95,7 +95,7 @@ internal sealed class GridSubscriber
                 type = line[7..];
             }
             // The SDK's ids are "{epoch}-{version}": the epoch names the grid's process, the version counts its changes.
-            else if (line.StartsWith("id: "u8) && !Utf8Parser.TryParse(line[(line.LastIndexOf((byte)'-') + 1)..], out id, out _))
+            else if (line.StartsWith("id: "u8) && !Utf8Parser.TryParse(line[4..][(line[4..].LastIndexOf((byte)'-') + 1)..], out id, out _))
             {
                 throw new FormatException($"bad event id in {System.Text.Encoding.UTF8.GetString(line)}");
             }
