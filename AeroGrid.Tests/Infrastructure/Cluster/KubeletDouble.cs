@@ -56,6 +56,9 @@ internal sealed class KubeletDouble : IAsyncDisposable
 
     public string CertificateAuthorityPath => _authority.Path;
 
+    /// <summary>The node's pod range (<c>spec.podCIDR</c>), which its pods' IPs come from.</summary>
+    public string PodCidr => _addresses.Cidr;
+
     /// <summary>The HTTPS port of the kubelet's API, as the Node reports it.</summary>
     public int Port { get; private set; }
 
@@ -95,6 +98,7 @@ internal sealed class KubeletDouble : IAsyncDisposable
                 Name = ClusterConventions.NodeName,
                 Labels = new Dictionary<string, string> { ["kubernetes.io/hostname"] = ClusterConventions.NodeName, ["kubernetes.io/os"] = "linux" },
             },
+            Spec = new V1NodeSpec { PodCIDR = PodCidr, PodCIDRs = [PodCidr] },
         };
         try
         {
