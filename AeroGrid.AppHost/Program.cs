@@ -3,6 +3,8 @@ using AeroGrid.AppHost.Auth0;
 using AeroGrid.AppHost.Dashboard;
 using AeroGrid.AppHost.Hosting;
 using AeroGrid.AppHost.Publish;
+using AeroGrid.ServiceDefaults.Lifetime;
+using Microsoft.Extensions.DependencyInjection;
 
 var builder = DistributedApplication.CreateBuilder(args);
 var settings = PlatformSettings.From(builder.Configuration, Environment.CurrentDirectory);
@@ -63,5 +65,8 @@ builder.AddPlatformResourceMirror(new(new(api), new(tokenEndpoint), new(Loopback
 builder.AddManifestPublishing();
 // Not part of publish: run on its own (--step aerogrid-auth0), it makes the Auth0 tenant hold AeroGrid's identity.
 builder.AddAuth0Provisioning();
+
+// Started by a test run or a tool that passes its pid: stop, and so stop everything, when it is gone.
+builder.Services.AddHostedService<ParentProcessWatcher>();
 
 builder.Build().Run();

@@ -7,7 +7,8 @@ namespace AeroGrid.Tests.AppHost;
 
 /// <summary>
 /// The AppHost as a person runs it, stopped each way it can be: Ctrl+C, SIGTERM, and SIGKILL (a crash). Whatever it
-/// started must go with it: DCP, the dashboard, the platform's services and the user apps they run.
+/// started must go with it: DCP, the dashboard, the platform's services and the user apps they run. The same when the
+/// process that started it (a test run, a tool, the bench) passes its pid in <c>AEROGRID_PARENT_PID</c> and is killed.
 /// </summary>
 public sealed class AppHostShutdownTests
 {
@@ -15,8 +16,11 @@ public sealed class AppHostShutdownTests
     [InlineData("INT")]
     [InlineData("TERM")]
     [InlineData("KILL")]
+    [InlineData("PARENT")]
     public async Task Stopping_the_apphost_stops_everything_it_started(string signal)
     {
+        // For PARENT, a stand-in for the process that started the AppHost: killing it must stop the AppHost.
+        using var parent = signal == "PARENT" ? Process.Start("sleep", ["600"]) : null;
         var data = Directory.CreateTempSubdirectory("aerogrid-shutdown-").FullName;
         var (api, portal) = (ServiceProcess.FreePort(), ServiceProcess.FreePort());
         await using var host = ServiceProcess.Start("AeroGrid.AppHost",
@@ -31,8 +35,9 @@ public sealed class AppHostShutdownTests
                 ["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://127.0.0.1:{ServiceProcess.FreePort()}",
                 ["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = $"http://127.0.0.1:{ServiceProcess.FreePort()}",
                 ["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true",
-                // Only the AppHost is watched here: its services must not outlive it because of the test process.
-                ["AEROGRID_PARENT_PID"] = "",
+                // Only the AppHost (or its stand-in parent) is watched here, never the test process: what it started must go
+                // because the AppHost went.
+                ["AEROGRID_PARENT_PID"] = parent?.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
             });
         try
         {
@@ -59,7 +64,7 @@ public sealed class AppHostShutdownTests
             Assert.Contains(names.Values, name => name.Contains("AeroGrid.Operator", StringComparison.Ordinal));
             Assert.Contains(names.Values, name => name.Contains("-m aerogrid", StringComparison.Ordinal));
 
-            using (var kill = Process.Start("kill", ["-s", signal, $"{host.Id}"]))
+            using (var kill = Process.Start("kill", parent is null ? ["-s", signal, $"{host.Id}"] : ["-s", "KILL", $"{parent.Id}"]))
             {
                 await kill.WaitForExitAsync(TestContext.Current.CancellationToken);
             }
