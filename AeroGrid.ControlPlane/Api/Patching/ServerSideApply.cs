@@ -1,10 +1,7 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using AeroGrid.Api.Meta;
 using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace AeroGrid.ControlPlane.Api.Patching;
 
@@ -21,14 +18,10 @@ internal sealed record ApplyResult(JsonObject Merged, IReadOnlyList<ManagerEntry
 /// no .NET library does server-side apply. Objects merge field by field, list-maps item by item, other lists and
 /// scalars are replaced; a <c>null</c> in the configuration removes the field.
 /// </remarks>
-internal static partial class ServerSideApply
+internal static class ServerSideApply
 {
     /// <summary>kube-apiserver's name for the owner of an object's fields from before anyone tracked them.</summary>
     private const string BeforeFirstApply = "before-first-apply";
-
-    private static readonly HashSet<string> NullWords = ["", "~", "null", "Null", "NULL"];
-    private static readonly HashSet<string> TrueWords = ["true", "True", "TRUE", "y", "Y", "yes", "Yes", "YES", "on", "On", "ON"];
-    private static readonly HashSet<string> FalseWords = ["false", "False", "FALSE", "n", "N", "no", "No", "NO", "off", "Off", "OFF"];
 
     /// <param name="live">The stored object, or null when the apply creates it.</param>
     /// <exception cref="ApiError">409 on conflicts without <paramref name="force"/>; 422 when a list-map item lacks its key.</exception>
@@ -76,7 +69,7 @@ internal static partial class ServerSideApply
         JsonNode? node;
         try
         {
-            node = body.TrimStart().StartsWith('{') ? JsonNode.Parse(body) : Yaml(body);
+            node = body.TrimStart().StartsWith('{') ? JsonNode.Parse(body) : YamlJson.Read(body) is [var first, ..] ? first : null;
         }
         catch (Exception e) when (e is JsonException or YamlException)
         {
@@ -142,47 +135,4 @@ internal static partial class ServerSideApply
             })],
         });
     }
-
-    private static JsonNode? Yaml(string body)
-    {
-        var stream = new YamlStream();
-        stream.Load(new StringReader(body));
-        return stream.Documents is [var document, ..] ? ToJson(document.RootNode) : null;
-    }
-
-    private static JsonNode? ToJson(YamlNode node) => node switch
-    {
-        YamlMappingNode mapping => new JsonObject(mapping.Children.Select(entry =>
-            KeyValuePair.Create(((YamlScalarNode)entry.Key).Value ?? "", ToJson(entry.Value)))),
-        YamlSequenceNode sequence => new JsonArray([.. sequence.Children.Select(ToJson)]),
-        YamlScalarNode scalar => Scalar(scalar),
-        _ => throw ApiError.BadRequest($"error decoding YAML: {node.NodeType} at {node.Start} has no JSON form"),
-    };
-
-    private static JsonValue? Scalar(YamlScalarNode scalar)
-    {
-        var text = scalar.Value ?? "";
-        if (scalar.Style is not (ScalarStyle.Plain or ScalarStyle.Any))
-        {
-            return JsonValue.Create(text);
-        }
-        if (NullWords.Contains(text))
-        {
-            return null;
-        }
-        if (TrueWords.Contains(text) || FalseWords.Contains(text))
-        {
-            return JsonValue.Create(TrueWords.Contains(text));
-        }
-        if (JsonNumber().IsMatch(text))
-        {
-            return long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer)
-                ? JsonValue.Create(integer)
-                : JsonValue.Create(double.Parse(text, CultureInfo.InvariantCulture));
-        }
-        return JsonValue.Create(text);
-    }
-
-    [GeneratedRegex(@"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?$")]
-    private static partial Regex JsonNumber();
 }
