@@ -20,8 +20,9 @@ internal static class ServingCertificate
         if (!File.Exists(certPath) || !File.Exists(keyPath))
         {
             Directory.CreateDirectory(dataDirectory);
-            using var key = RSA.Create(2048);
-            var request = new CertificateRequest("CN=aerogrid-control-plane", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+            // P-256 rather than RSA: a key in about a millisecond instead of a quarter of a second of every first start.
+            using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            var request = new CertificateRequest("CN=aerogrid-control-plane", key, HashAlgorithmName.SHA256);
             var names = new SubjectAlternativeNameBuilder();
             names.AddIpAddress(IPAddress.Loopback);
             names.AddIpAddress(IPAddress.IPv6Loopback);
