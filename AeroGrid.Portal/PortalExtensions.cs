@@ -36,6 +36,7 @@ internal static class PortalExtensions
         services.AddPortalSignIn();
         services.AddSingleton<PersonApi>();
         services.AddSingleton<AppInvoker>();
+        services.AddSingleton<AppData>();
         services.AddSingleton<TemplateCatalog>();
         services.AddFrontEndCompression();
         return builder;

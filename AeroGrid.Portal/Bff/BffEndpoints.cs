@@ -23,6 +23,9 @@ internal static class BffEndpoints
     /// </summary>
     private const string AppRoute = "/{name:regex(^[a-z0-9]([-a-z0-9]*[a-z0-9])?$)}";
 
+    /// <summary>A grid's or topic's name, as the SDK allows them: no dot segment, no slash.</summary>
+    private const string DataRoute = "/{item:regex(^[A-Za-z0-9][A-Za-z0-9_.-]*$)}";
+
     public static WebApplication MapBff(this WebApplication app)
     {
         var bff = app.MapGroup("/bff").AddEndpointFilter<BffFilter>();
@@ -77,6 +80,12 @@ internal static class BffEndpoints
             var session = BffFilter.SessionOf(http);
             return await invoker.InvokeAsync(await ReadAsync<InvokeRequest>(http), session, name, http.RequestAborted);
         });
+        // The Data panel: what the app publishes, read through the gateway (openapi/gateway-apps.json).
+        apps.MapGet(AppRoute + "/grids", (HttpContext http, AppData data, string name) => data.ReadAsync(http, name, "grids"));
+        apps.MapGet(AppRoute + "/grids" + DataRoute, (HttpContext http, AppData data, string name, string item) => data.ReadAsync(http, name, $"grids/{item}"));
+        apps.MapGet(AppRoute + "/grids" + DataRoute + "/events", (HttpContext http, AppData data, string name, string item) => data.ReadAsync(http, name, $"grids/{item}/events"));
+        apps.MapGet(AppRoute + "/topics", (HttpContext http, AppData data, string name) => data.ReadAsync(http, name, "topics"));
+        apps.MapGet(AppRoute + "/topics" + DataRoute + "/events", (HttpContext http, AppData data, string name, string item) => data.ReadAsync(http, name, $"topics/{item}/events"));
         bff.MapFallback(() => BffResults.Status(404, "NotFound", "There is no such Portal API route."));
         return app;
     }

@@ -154,7 +154,10 @@ public sealed class PlatformFixture : IAsyncLifetime
     public static string AppsPath(string tenant) => $"/apis/aerogrid.io/v1alpha1/namespaces/{tenant}/apps";
 
     /// <summary>Creates an app through the API whose <c>GET /</c> answers <c>{"message": message}</c>.</summary>
-    public async Task CreateAppAsync(string tenant, string name, string message)
+    public Task CreateAppAsync(string tenant, string name, string message) => CreateAppAsync(tenant, name, AppFiles(message));
+
+    /// <summary>Creates an app with <paramref name="files"/> through the API.</summary>
+    public async Task CreateAppAsync(string tenant, string name, JsonArray files)
     {
         using var api = await ApiAsync(tenant);
         var (status, body) = await api.PostJsonAsync(AppsPath(tenant), new JsonObject
@@ -162,23 +165,33 @@ public sealed class PlatformFixture : IAsyncLifetime
             ["apiVersion"] = "aerogrid.io/v1alpha1",
             ["kind"] = "App",
             ["metadata"] = new JsonObject { ["name"] = name },
-            ["spec"] = new JsonObject { ["files"] = AppFiles(message) },
+            ["spec"] = new JsonObject { ["files"] = files },
         });
         Assert.True(status == System.Net.HttpStatusCode.Created, $"creating {tenant}/{name}: {status} {body}");
     }
 
     /// <summary>Saves other files into an app through the API, as another person's tool would.</summary>
-    public async Task UpdateAppAsync(string tenant, string name, string message)
+    public Task UpdateAppAsync(string tenant, string name, string message) => UpdateAppAsync(tenant, name, AppFiles(message));
+
+    /// <summary>Saves <paramref name="files"/> into an app through the API.</summary>
+    public async Task UpdateAppAsync(string tenant, string name, JsonArray files)
     {
         using var api = await ApiAsync(tenant);
         await Eventually.TrueAsync(async () =>
         {
             var (_, app) = await api.GetJsonAsync($"{AppsPath(tenant)}/{name}");
-            app["spec"]!["files"] = AppFiles(message);
+            app["spec"]!["files"] = files.DeepClone();
             // 409 when the Operator wrote the status in between: read again.
             return (await api.PutJsonAsync($"{AppsPath(tenant)}/{name}", app)).Status == System.Net.HttpStatusCode.OK;
         }, TimeSpan.FromSeconds(10), () => $"updating {tenant}/{name}");
     }
+
+    /// <summary>The files of the repository's sample <paramref name="sample"/> (samples/), as an app's files.</summary>
+    public static JsonArray SampleFiles(string sample) =>
+    [
+        .. Directory.GetFiles(Path.Combine(RepoPaths.Root, "samples", sample)).Where(f => !f.EndsWith(".yaml", StringComparison.Ordinal)).Order(StringComparer.Ordinal)
+            .Select(f => new JsonObject { ["path"] = Path.GetFileName(f), ["content"] = File.ReadAllText(f) }),
+    ];
 
     public static JsonArray AppFiles(string message) =>
     [

@@ -24,6 +24,9 @@ public sealed class PortalPage : IAsyncDisposable
         };
     }
 
+    /// <summary>Long enough for a first environment build and a rollout on a busy machine.</summary>
+    public static LocatorAssertionsToHaveTextOptions Rollout { get; } = new() { Timeout = 60_000 };
+
     public IBrowserContext Context { get; }
 
     public IPage Page { get; }
@@ -32,6 +35,8 @@ public sealed class PortalPage : IAsyncDisposable
 
     /// <summary>No uncaught exception and no console error (a CSP violation is one) so far.</summary>
     public void AssertNoScriptProblems() => Assert.True(_scriptProblems.IsEmpty, string.Join("\n", _scriptProblems));
+
+    public static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
 
     public ValueTask DisposeAsync() => new(Context.CloseAsync());
 }

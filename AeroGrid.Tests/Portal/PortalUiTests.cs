@@ -5,6 +5,7 @@ using AeroGrid.Tests.AppHost;
 using AeroGrid.Tests.Infrastructure;
 using Microsoft.Playwright;
 using static AeroGrid.Tests.AppHost.PlatformFixture;
+using static AeroGrid.Tests.Portal.PortalPage;
 
 namespace AeroGrid.Tests.Portal;
 
@@ -15,11 +16,6 @@ namespace AeroGrid.Tests.Portal;
 [Collection(PlatformGroup.Name)]
 public sealed class PortalUiTests(PlatformFixture platform)
 {
-    /// <summary>Long enough for a first environment build and a rollout on a busy machine.</summary>
-    private static readonly LocatorAssertionsToHaveTextOptions Rollout = new() { Timeout = 60_000 };
-
-    private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
-
     [Fact]
     public async Task A_developer_creates_an_app_from_a_template_edits_it_sees_it_run_and_calls_it()
     {

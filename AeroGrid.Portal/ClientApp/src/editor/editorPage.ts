@@ -7,6 +7,7 @@ import { openCompare } from '../dialogs/compareDialog';
 import { confirmDialog } from '../dialogs/dialog';
 import { openRevisionFiles } from '../dialogs/revisionFilesDialog';
 import { ActivityPanel } from '../panels/activityPanel';
+import { DataPanel } from '../panels/dataPanel';
 import { LogView } from '../panels/logView';
 import { PanelTabs } from '../panels/panelTabs';
 import { RequestPanel } from '../panels/requestPanel';
@@ -85,6 +86,7 @@ class EditorSession {
   private readonly buildLog: LogView;
   private readonly appLog: LogView;
   private readonly request: RequestPanel;
+  private readonly data: DataPanel;
   private readonly revisions: RevisionsPanel;
   private readonly panels: PanelTabs;
   private readonly statusBar: StatusBar;
@@ -139,6 +141,7 @@ class EditorSession {
       missing: 'No log yet: the app has not started.',
     });
     this.request = new RequestPanel(this.name, me.canInvoke);
+    this.data = new DataPanel(this.name);
     this.revisions = new RevisionsPanel(this.name, canWrite, {
       view: (revision: Revision) => openRevisionFiles(monaco, revision),
       rollback: (revision) => this.rollback(revision),
@@ -148,6 +151,7 @@ class EditorSession {
       { id: 'build-log', label: 'Build log', content: this.buildLog.element, onShow: () => this.buildLog.ensureStarted() },
       { id: 'app-log', label: 'App log', content: this.appLog.element, onShow: () => this.appLog.ensureStarted() },
       { id: 'request', label: 'Request', content: this.request.element },
+      { id: 'data', label: 'Data', content: this.data.element, onShow: () => this.data.ensureLoaded() },
       { id: 'revisions', label: 'Revisions', content: this.revisions.element, onShow: () => this.revisions.ensureLoaded() },
     ]);
     this.statusBar = new StatusBar(this.code.monacoEditor);
@@ -230,6 +234,7 @@ class EditorSession {
     this.buildLog.stop();
     this.appLog.stop();
     this.request.dispose();
+    this.data.dispose();
     this.code.dispose();
     this.workspace.disposeAll();
   }
@@ -298,6 +303,7 @@ class EditorSession {
     this.code.showProblems(problem ? [problem] : []);
     const serving = servingRevision(app);
     this.revisions.setServing(serving);
+    this.data.setServing(serving);
     this.request.setUrl(app.status?.url);
     this.statusBar.setPhase(app);
     if (!previous) return;

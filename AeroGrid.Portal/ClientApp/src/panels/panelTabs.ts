@@ -1,6 +1,6 @@
 import { h, uid } from '../ui/dom';
 
-export type PanelId = 'activity' | 'build-log' | 'app-log' | 'request' | 'revisions';
+export type PanelId = 'activity' | 'build-log' | 'app-log' | 'request' | 'data' | 'revisions';
 
 export interface Panel {
   id: PanelId;
@@ -33,7 +33,7 @@ export class PanelTabs {
       bodies.append(body);
       this.tabs.set(panel.id, { tab, panel: body, onShow: panel.onShow });
     }
-    this.element = h('section', { class: 'panels', 'aria-label': 'Activity, logs, requests and revisions' }, list, bodies);
+    this.element = h('section', { class: 'panels', 'aria-label': 'Activity, logs, requests, data and revisions' }, list, bodies);
   }
 
   select(id: PanelId, focus = false): void {
