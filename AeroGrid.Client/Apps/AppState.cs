@@ -1,4 +1,4 @@
-using System.Text.Json;
+using AeroGrid.Client.Generated.ControlPlane.Models.Aerogrid.V1alpha1;
 
 namespace AeroGrid.Client.Apps;
 
@@ -17,26 +17,15 @@ public sealed record AppState(
     /// <summary>True when the serving revision runs the latest edit and is up.</summary>
     public bool IsLive => Phase == "Running" && ObservedGeneration == Generation;
 
-    internal static AppState From(JsonElement app)
-    {
-        var metadata = app.GetProperty("metadata");
-        var status = app.TryGetProperty("status", out var s) && s.ValueKind == JsonValueKind.Object ? s : default;
-        return new AppState(
-            metadata.GetProperty("name").GetString()!,
-            Text(status, "phase"),
-            Number(metadata, "generation") ?? 0,
-            Number(status, "observedGeneration"),
-            Number(status, "revision"),
-            Text(status, "url"),
-            Text(status, "message"),
-            Text(metadata, "resourceVersion") ?? "");
-    }
-
-    private static string? Text(JsonElement obj, string name) =>
-        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-    private static long? Number(JsonElement obj, string name) =>
-        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetInt64() : null;
+    internal static AppState From(App app) => new(
+        app.Metadata?.Name ?? "",
+        app.Status?.Phase?.ToString(),
+        app.Metadata?.Generation ?? 0,
+        app.Status?.ObservedGeneration,
+        app.Status?.Revision,
+        app.Status?.Url,
+        app.Status?.Message,
+        app.Metadata?.ResourceVersion ?? "");
 }
 
 /// <summary>What happened to an app: it appeared, changed or went.</summary>

@@ -1,8 +1,15 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using AeroGrid.Client.Generated.ControlPlane;
+using AeroGrid.Client.Generated.ControlPlane.Apis.AerogridIo.V1alpha1.Namespaces.Item.Apps;
+using AeroGrid.Client.Generated.ControlPlane.Models.Aerogrid.V1alpha1;
+using AeroGrid.Client.Http;
 using AeroGrid.Client.SignIn;
+using Microsoft.Kiota.Abstractions;
+using Microsoft.Kiota.Http.HttpClientLibrary;
+using Microsoft.Kiota.Serialization.Json;
+using Status = AeroGrid.Client.Generated.ControlPlane.Models.K8s.Apimachinery.Pkg.Apis.Meta.V1.Status;
 
 namespace AeroGrid.Client.Apps;
 
@@ -11,14 +18,15 @@ namespace AeroGrid.Client.Apps;
 /// the list's resourceVersion). Enumerate <see cref="WatchAsync"/> until you cancel.
 /// </summary>
 /// <remarks>
-/// Written by hand: the OpenAPI generators read a response whole, and a watch is a response that never ends.
+/// Requests and objects are the client Kiota generates from the API's OpenAPI document; the watch's reading is written
+/// by hand, because a generated client reads a response whole and a watch is a response that never ends.
 /// </remarks>
 public sealed class AppsClient
 {
     private static readonly TimeSpan MaxRetry = TimeSpan.FromSeconds(30);
     private readonly HttpClient _http;
-    private readonly Uri _api;
-    private readonly Func<CancellationToken, ValueTask<string>> _token;
+    private readonly HttpClientRequestAdapter _adapter;
+    private readonly ControlPlaneApi _api;
     private readonly TimeSpan _retry;
 
     /// <summary>A client for the API at <paramref name="apiServer"/>, calling as the signed-in person.</summary>
@@ -29,16 +37,18 @@ public sealed class AppsClient
 
     internal AppsClient(HttpClient http, Uri apiServer, Func<CancellationToken, ValueTask<string>> token, TimeSpan? retry = null)
     {
-        _http = http ?? throw new ArgumentNullException(nameof(http));
-        _api = apiServer ?? throw new ArgumentNullException(nameof(apiServer));
-        _token = token;
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(apiServer);
+        _http = http;
+        _adapter = RequestAdapters.Create(http, apiServer, token);
+        _api = new ControlPlaneApi(_adapter);
         _retry = retry ?? TimeSpan.FromSeconds(1);
     }
 
     /// <summary>The tenant's apps now.</summary>
     /// <exception cref="AppsException">The API refused: not signed in (401), not allowed (403), no such tenant (404).</exception>
     public async Task<IReadOnlyList<AppState>> ListAsync(string tenant, CancellationToken cancellationToken = default) =>
-        (await ListWithVersionAsync(tenant, cancellationToken)).Apps;
+        (await ListWithVersionAsync(tenant, cancellationToken).ConfigureAwait(false)).Apps;
 
     /// <summary>
     /// Every app as <see cref="AppChangeType.Added"/>, then each change as it happens. A dropped connection is resumed
@@ -58,11 +68,11 @@ public sealed class AppsClient
                 IReadOnlyList<AppState> apps;
                 try
                 {
-                    (apps, resourceVersion) = await ListWithVersionAsync(tenant, cancellationToken);
+                    (apps, resourceVersion) = await ListWithVersionAsync(tenant, cancellationToken).ConfigureAwait(false);
                 }
                 catch (HttpRequestException) when (!cancellationToken.IsCancellationRequested)
                 {
-                    retry = await BackOffAsync(retry, cancellationToken);
+                    retry = await BackOffAsync(retry, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
                 foreach (var change in Resync(known, apps))
@@ -78,7 +88,7 @@ public sealed class AppsClient
                     string line;
                     try
                     {
-                        if (!await lines.MoveNextAsync())
+                        if (!await lines.MoveNextAsync().ConfigureAwait(false))
                         {
                             break; // the server ended the watch (its timeout): resume from the last version
                         }
@@ -86,25 +96,30 @@ public sealed class AppsClient
                     }
                     catch (Exception e) when (e is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
                     {
-                        retry = await BackOffAsync(retry, cancellationToken);
+                        retry = await BackOffAsync(retry, cancellationToken).ConfigureAwait(false);
                         break;
                     }
-                    retry = _retry;
                     using var json = JsonDocument.Parse(line);
-                    var type = json.RootElement.GetProperty("type").GetString();
-                    var obj = json.RootElement.GetProperty("object");
+                    var watchEvent = new JsonParseNode(json.RootElement);
+                    var type = watchEvent.GetChildNode("type")?.GetStringValue();
                     if (type == "ERROR")
                     {
-                        // 410 Gone: the changes since resourceVersion are compacted away; anything else is as good a reason.
+                        // 410 Gone: the changes since resourceVersion are compacted away, list again now. Any other error
+                        // is as good a reason to list again, after a pause, so an API that keeps failing is not hammered.
+                        if (watchEvent.GetChildNode("object")?.GetObjectValue(Status.CreateFromDiscriminatorValue).Code != (int)HttpStatusCode.Gone)
+                        {
+                            retry = await BackOffAsync(retry, cancellationToken).ConfigureAwait(false);
+                        }
                         resourceVersion = null;
                         break;
                     }
-                    resourceVersion = obj.GetProperty("metadata").GetProperty("resourceVersion").GetString();
+                    retry = _retry;
+                    var app = AppState.From(watchEvent.GetChildNode("object")?.GetObjectValue(App.CreateFromDiscriminatorValue) ?? new App());
+                    resourceVersion = app.ResourceVersion;
                     if (type == "BOOKMARK")
                     {
                         continue;
                     }
-                    var app = AppState.From(obj);
                     if (type == "DELETED")
                     {
                         known.Remove(app.Name);
@@ -120,7 +135,7 @@ public sealed class AppsClient
             }
             finally
             {
-                await lines.DisposeAsync();
+                await lines.DisposeAsync().ConfigureAwait(false);
             }
         }
     }
@@ -128,7 +143,7 @@ public sealed class AppsClient
     /// <summary>Waits <paramref name="retry"/>; the next wait is twice as long, up to 30 s.</summary>
     private static async Task<TimeSpan> BackOffAsync(TimeSpan retry, CancellationToken cancellationToken)
     {
-        await Task.Delay(retry, cancellationToken);
+        await Task.Delay(retry, cancellationToken).ConfigureAwait(false);
         return TimeSpan.FromTicks(Math.Min(MaxRetry.Ticks, retry.Ticks * 2));
     }
 
@@ -159,23 +174,46 @@ public sealed class AppsClient
 
     private async Task<(IReadOnlyList<AppState> Apps, string ResourceVersion)> ListWithVersionAsync(string tenant, CancellationToken cancellationToken)
     {
-        using var request = await RequestAsync(AppsUrl(tenant, ""), cancellationToken);
-        using var response = await _http.SendAsync(request, cancellationToken);
-        await ThrowIfRefusedAsync(response, cancellationToken);
-        using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
-        var list = json.RootElement;
-        return ([.. list.GetProperty("items").EnumerateArray().Select(AppState.From)],
-            list.GetProperty("metadata").GetProperty("resourceVersion").GetString() ?? "");
+        AppList? list;
+        try
+        {
+            list = await Apps(tenant).GetAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (ApiException e) when (e.ResponseStatusCode is >= 400 and < 500)
+        {
+            throw Refusal(e.ResponseStatusCode, (e as Status)?.Message);
+        }
+        catch (ApiException e)
+        {
+            throw new HttpRequestException($"the API answered {e.ResponseStatusCode}", e, (HttpStatusCode)e.ResponseStatusCode);
+        }
+        return ([.. (list?.Items ?? []).Select(AppState.From)], list?.Metadata?.ResourceVersion ?? "");
     }
 
     private async IAsyncEnumerable<string> WatchLinesAsync(string tenant, string resourceVersion, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var query = $"?watch=true&allowWatchBookmarks=true&resourceVersion={Uri.EscapeDataString(resourceVersion)}";
-        using var request = await RequestAsync(AppsUrl(tenant, query), cancellationToken);
-        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        await ThrowIfRefusedAsync(response, cancellationToken);
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
-        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        var watch = Apps(tenant).ToGetRequestInformation(request =>
+        {
+            request.QueryParameters.Watch = true;
+            request.QueryParameters.AllowWatchBookmarks = true;
+            request.QueryParameters.ResourceVersion = resourceVersion;
+        });
+        // The adapter sets the base address on the requests it sends itself; this one is sent here, to be read as a stream.
+        watch.PathParameters["baseurl"] = _adapter.BaseUrl!;
+        using var request = await _adapter.ConvertToNativeRequestAsync<HttpRequestMessage>(watch, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException("the request adapter made no request");
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        if ((int)response.StatusCode is >= 400 and < 500)
+        {
+            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            throw Refusal((int)response.StatusCode, StatusMessage(body));
+        }
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            throw new HttpRequestException($"the API answered {(int)response.StatusCode}", null, response.StatusCode);
+        }
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false));
+        while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
         {
             if (line.Length > 0)
             {
@@ -184,41 +222,22 @@ public sealed class AppsClient
         }
     }
 
-    private async Task<HttpRequestMessage> RequestAsync(Uri url, CancellationToken cancellationToken)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Get, url);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await _token(cancellationToken));
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        return request;
-    }
+    private AppsRequestBuilder Apps(string tenant) => _api.Apis.AerogridIo.V1alpha1.Namespaces[tenant].Apps;
 
     /// <summary>4xx do not heal by retrying: the caller learns at once, with the API's own message. 5xx are retried as drops.</summary>
-    private static async Task ThrowIfRefusedAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        if ((int)response.StatusCode is >= 400 and < 500)
-        {
-            var body = await response.Content.ReadAsStringAsync(cancellationToken);
-            throw new AppsException((int)response.StatusCode, StatusMessage(body) ?? $"{(int)response.StatusCode} {response.ReasonPhrase}");
-        }
-        if (response.StatusCode != HttpStatusCode.OK)
-        {
-            throw new HttpRequestException($"the API answered {(int)response.StatusCode}", null, response.StatusCode);
-        }
-    }
+    private static AppsException Refusal(int statusCode, string? message) =>
+        new(statusCode, string.IsNullOrEmpty(message) ? $"the API answered {statusCode}" : message);
 
     private static string? StatusMessage(string body)
     {
         try
         {
             using var json = JsonDocument.Parse(body);
-            return json.RootElement.TryGetProperty("message", out var message) ? message.GetString() : null;
+            return new JsonParseNode(json.RootElement).GetObjectValue(Status.CreateFromDiscriminatorValue).Message;
         }
         catch (JsonException)
         {
             return null;
         }
     }
-
-    private Uri AppsUrl(string tenant, string query) =>
-        new(_api, $"apis/aerogrid.io/v1alpha1/namespaces/{Uri.EscapeDataString(tenant)}/apps{query}");
 }

@@ -30,7 +30,7 @@ internal sealed class EventStream(HttpClient http, Func<CancellationToken, Value
                     SseItem<string> item;
                     try
                     {
-                        if (!await items.MoveNextAsync())
+                        if (!await items.MoveNextAsync().ConfigureAwait(false))
                         {
                             break;
                         }
@@ -47,31 +47,32 @@ internal sealed class EventStream(HttpClient http, Func<CancellationToken, Value
             }
             finally
             {
-                await items.DisposeAsync();
+                await items.DisposeAsync().ConfigureAwait(false);
             }
-            await Task.Delay(retry, cancellationToken);
+            await Task.Delay(retry, cancellationToken).ConfigureAwait(false);
         }
     }
 
     private async IAsyncEnumerable<SseItem<string>> Connect(Uri url, string? lastEventId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await token(cancellationToken));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await token(cancellationToken).ConfigureAwait(false));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
         if (lastEventId is not null)
         {
             request.Headers.TryAddWithoutValidation("Last-Event-ID", lastEventId);
         }
-        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         if ((int)response.StatusCode is >= 400 and < 500)
         {
             // 401/403/404 do not heal by retrying: the caller learns at once.
-            throw new LiveException(url, (int)response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken));
+            throw new LiveException(url, (int)response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
         }
         // 502/503 while the app restarts or redeploys do heal: the caller reconnects.
         response.EnsureSuccessStatusCode();
-        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-        await foreach (var item in SseParser.Create(body).EnumerateAsync(cancellationToken))
+        var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using var _ = body.ConfigureAwait(false);
+        await foreach (var item in SseParser.Create(body).EnumerateAsync(cancellationToken).ConfigureAwait(false))
         {
             yield return item;
         }

@@ -10,10 +10,11 @@ public abstract record GridEvent(long Version);
 /// The whole grid: replace everything shown. Comes first, and again whenever the app could not resume the
 /// subscription (the client fell too far behind, or the app restarted).
 /// </summary>
-/// <param name="Columns">The columns as <c>{"name", "type"}</c> objects.</param>
-/// <param name="Rows">The rows, each a JSON object.</param>
+/// <param name="Key">The column whose value names a row.</param>
+/// <param name="Columns">The columns, in the app's order.</param>
+/// <param name="Rows">The rows, each a JSON object with a value per column.</param>
 /// <param name="Version">The grid's version.</param>
-public sealed record GridSnapshot(IReadOnlyList<JsonElement> Columns, IReadOnlyList<JsonElement> Rows, long Version) : GridEvent(Version);
+public sealed record GridSnapshot(string Key, IReadOnlyList<GridColumn> Columns, IReadOnlyList<JsonElement> Rows, long Version) : GridEvent(Version);
 
 /// <summary>A row inserted or replaced (rows are identified by the grid's key field).</summary>
 /// <param name="Row">The row, a JSON object.</param>

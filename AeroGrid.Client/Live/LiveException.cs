@@ -10,6 +10,13 @@ public sealed class LiveException : Exception
         StatusCode = statusCode;
     }
 
+    /// <summary>Creates the exception for a refused request, with the gateway's or the app's message.</summary>
+    public LiveException(int statusCode, string message)
+        : base($"{statusCode}: {message}")
+    {
+        StatusCode = statusCode;
+    }
+
     /// <summary>Creates the exception with a message.</summary>
     public LiveException(string message)
         : base(message)

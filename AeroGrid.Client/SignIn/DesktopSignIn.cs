@@ -37,7 +37,7 @@ public sealed class DesktopSignIn(HttpClient http, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(issuer);
         ArgumentNullException.ThrowIfNull(openBrowser);
-        var discovery = await http.GetFromJsonAsync<Discovery>(new Uri(issuer, ".well-known/openid-configuration"), cancellationToken)
+        var discovery = await http.GetFromJsonAsync<Discovery>(new Uri(issuer, ".well-known/openid-configuration"), cancellationToken).ConfigureAwait(false)
             ?? throw new SignInException("the issuer has no discovery document");
         var verifier = Base64Url(RandomNumberGenerator.GetBytes(32));
         var challenge = Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
@@ -62,18 +62,18 @@ public sealed class DesktopSignIn(HttpClient http, TimeProvider? time = null)
         var callback = listener.GetContextAsync();
         // Not awaited before the callback: an opener may only return once the browser has its answer, which comes from us.
         var opened = openBrowser(new Uri($"{discovery.AuthorizationEndpoint}?{query}"), cancellationToken);
-        if (await Task.WhenAny(opened, callback).WaitAsync(cancellationToken) == opened)
+        if (await Task.WhenAny(opened, callback).WaitAsync(cancellationToken).ConfigureAwait(false) == opened)
         {
-            await opened; // a failed opener ends the sign-in
+            await opened.ConfigureAwait(false); // a failed opener ends the sign-in
         }
-        var context = await callback.WaitAsync(cancellationToken);
+        var context = await callback.WaitAsync(cancellationToken).ConfigureAwait(false);
         var answer = context.Request.QueryString;
         var refusal = answer["error"] is { } error ? $"{error}: {answer["error_description"]}"
             : answer["state"] != state ? "the redirect's state does not match this sign-in"
             : answer["code"] is null ? "the redirect carries no code"
             : null;
-        await RespondAsync(context.Response, refusal is null ? "Signed in. You can close this window." : $"Sign-in failed: {refusal}");
-        await opened;
+        await RespondAsync(context.Response, refusal is null ? "Signed in. You can close this window." : $"Sign-in failed: {refusal}").ConfigureAwait(false);
+        await opened.ConfigureAwait(false);
         if (refusal is not null)
         {
             throw new SignInException(refusal);
@@ -85,7 +85,7 @@ public sealed class DesktopSignIn(HttpClient http, TimeProvider? time = null)
             ["code"] = answer["code"]!,
             ["redirect_uri"] = redirect,
             ["code_verifier"] = verifier,
-        }, cancellationToken);
+        }, cancellationToken).ConfigureAwait(false);
         return new TokenSource(http, new Uri(discovery.TokenEndpoint), clientId, tokens, _time);
     }
 
@@ -94,7 +94,7 @@ public sealed class DesktopSignIn(HttpClient http, TimeProvider? time = null)
         var body = Encoding.UTF8.GetBytes($"<!doctype html><title>AeroGrid</title><p>{WebUtility.HtmlEncode(message)}</p>");
         response.ContentType = "text/html; charset=utf-8";
         response.ContentLength64 = body.Length;
-        await response.OutputStream.WriteAsync(body);
+        await response.OutputStream.WriteAsync(body).ConfigureAwait(false);
         response.Close();
     }
 

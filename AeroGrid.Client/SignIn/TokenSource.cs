@@ -39,12 +39,12 @@ public sealed class TokenSource
         {
             return _tokens.AccessToken;
         }
-        await _refreshing.WaitAsync(cancellationToken);
+        await _refreshing.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             if (_time.GetUtcNow() >= _expires - RefreshBefore)
             {
-                await RefreshCoreAsync(cancellationToken);
+                await RefreshCoreAsync(cancellationToken).ConfigureAwait(false);
             }
             return _tokens.AccessToken;
         }
@@ -62,7 +62,7 @@ public sealed class TokenSource
             ["client_id"] = _clientId,
             ["refresh_token"] = _tokens.RefreshToken!,
         };
-        var tokens = await RequestAsync(_http, _tokenEndpoint, form, cancellationToken);
+        var tokens = await RequestAsync(_http, _tokenEndpoint, form, cancellationToken).ConfigureAwait(false);
         // An issuer that rotates refresh tokens (Auth0 with rotation, the dev issuer) sends the next one; others keep the old.
         _tokens = tokens with { RefreshToken = tokens.RefreshToken ?? _tokens.RefreshToken };
         _expires = _time.GetUtcNow().AddSeconds(tokens.ExpiresIn);
@@ -71,13 +71,13 @@ public sealed class TokenSource
     internal static async Task<TokenResponse> RequestAsync(HttpClient http, Uri tokenEndpoint, Dictionary<string, string> form, CancellationToken cancellationToken)
     {
         using var content = new FormUrlEncodedContent(form);
-        using var response = await http.PostAsync(tokenEndpoint, content, cancellationToken);
+        using var response = await http.PostAsync(tokenEndpoint, content, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
-            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             throw new SignInException($"the token endpoint answered {(int)response.StatusCode}: {body}");
         }
-        return await response.Content.ReadFromJsonAsync<TokenResponse>(cancellationToken)
+        return await response.Content.ReadFromJsonAsync<TokenResponse>(cancellationToken).ConfigureAwait(false)
             ?? throw new SignInException("the token endpoint answered with no tokens");
     }
 }

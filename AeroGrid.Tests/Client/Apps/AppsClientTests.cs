@@ -1,4 +1,6 @@
+using System.Net;
 using System.Text.Json.Nodes;
+using AeroGrid.Api.Client;
 using AeroGrid.Client.Apps;
 using AeroGrid.Tests.Infrastructure;
 using k8s.Models;
@@ -56,10 +58,74 @@ public sealed class AppsClientTests(ShortHistoryControlPlane server) : IClassFix
         Assert.Equal(403, watchRefused.StatusCode);
     }
 
-    private async Task<AppsClient> ClientAsync(string tenant)
+    [Fact]
+    public async Task After_a_gap_the_api_no_longer_holds_the_watch_lists_again_and_tells_only_the_differences()
+    {
+        var api = await server.ControlPlane.AdminApiAsync();
+        var tenant = await api.NewTenantAsync("apps-gap");
+        var churn = await api.NewTenantAsync("apps-churn");
+        foreach (var name in new[] { "changes", "goes", "stays" })
+        {
+            await api.Apps.CreateAsync(TestApps.New(tenant, name), Cancellation);
+        }
+        using var network = new NetworkSwitch { InnerHandler = new HttpClientHandler() };
+        var client = await ClientAsync(tenant, new HttpClient(network), TimeSpan.FromMilliseconds(50));
+        await using var changes = client.WatchAsync(tenant, Cancellation).GetAsyncEnumerator(Cancellation);
+        var listed = new[] { await NextAsync(changes), await NextAsync(changes), await NextAsync(changes) };
+        var pending = NextAsync(changes);
+
+        network.Cut();
+        var before = (await api.Apps.ListAsync(tenant, cancellationToken: Cancellation)).Metadata.ResourceVersion;
+        await api.Apps.DeleteAsync(tenant, "goes", Cancellation);
+        // Two changes of one app and an app that came and went: told one by one on a resumed watch, but a fresh list
+        // sees only where they ended.
+        for (var edit = 1; edit <= 2; edit++)
+        {
+            var patch = new JsonObject { ["metadata"] = new JsonObject { ["labels"] = new JsonObject { ["edit"] = $"{edit}" } } };
+            await api.Apps.PatchAsync(tenant, "changes", patch, V1Patch.PatchType.MergePatch, cancellationToken: Cancellation);
+        }
+        await api.Apps.CreateAsync(TestApps.New(tenant, "flash"), Cancellation);
+        await api.Apps.DeleteAsync(tenant, "flash", Cancellation);
+        await api.Apps.CreateAsync(TestApps.New(tenant, "arrives"), Cancellation);
+        // More writes than the API keeps (20), until the version the client had is compacted away.
+        for (var i = 0; i < 25; i++)
+        {
+            await api.Apps.CreateAsync(TestApps.New(churn, $"churn-{i}"), Cancellation);
+        }
+        await Eventually.TrueAsync(async () => await IsGoneAsync(api, tenant, before), TimeSpan.FromSeconds(10), () => "the watch history compacted");
+        network.Restore();
+
+        var resynced = new[] { await pending, await NextAsync(changes), await NextAsync(changes) };
+        await api.Apps.CreateAsync(TestApps.New(tenant, "after"), Cancellation);
+        var after = await NextAsync(changes);
+
+        Assert.Equal(["changes", "goes", "stays"], listed.Select(c => c.App.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(
+            [(AppChangeType.Added, "arrives"), (AppChangeType.Modified, "changes"), (AppChangeType.Deleted, "goes")],
+            resynced.Select(c => (c.Type, c.App.Name)).OrderBy(c => c.Type));
+        Assert.Equal((AppChangeType.Added, "after"), (after.Type, after.App.Name));
+    }
+
+    private static async Task<bool> IsGoneAsync(ApiClient api, string tenant, string resourceVersion)
+    {
+        try
+        {
+            await foreach (var _ in api.Apps.WatchAsync(tenant, resourceVersion, timeoutSeconds: 1, cancellationToken: Cancellation))
+            {
+                return false;
+            }
+            return false;
+        }
+        catch (Exception e) when (ApiErrors.StatusCodeOf(e) == HttpStatusCode.Gone)
+        {
+            return true;
+        }
+    }
+
+    private async Task<AppsClient> ClientAsync(string tenant, HttpClient? http = null, TimeSpan? retry = null)
     {
         var token = await server.ControlPlane.TokenAsync(tenant);
-        return new AppsClient(new HttpClient(), server.ControlPlane.Url, _ => ValueTask.FromResult(token));
+        return new AppsClient(http ?? new HttpClient(), server.ControlPlane.Url, _ => ValueTask.FromResult(token), retry);
     }
 
     private static async Task<AppChange> NextAsync(IAsyncEnumerator<AppChange> changes)

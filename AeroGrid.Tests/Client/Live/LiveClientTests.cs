@@ -21,7 +21,8 @@ public sealed class LiveClientTests(LiveAppFixture fixture) : IClassFixture<Live
 
         var snapshot = Assert.IsType<GridSnapshot>(await NextAsync(events));
         Assert.Contains(snapshot.Rows, row => row.GetProperty("id").GetString() == "a");
-        Assert.Contains(snapshot.Columns, column => column.GetProperty("name").GetString() == "qty");
+        Assert.Equal("id", snapshot.Key);
+        Assert.Contains(new GridColumn("qty", GridColumnType.Integer), snapshot.Columns);
 
         await fixture.PostAsync("/items/b?qty=7");
         var upsert = Assert.IsType<GridUpsert>(await NextAsync(events));
@@ -93,6 +94,22 @@ public sealed class LiveClientTests(LiveAppFixture fixture) : IClassFixture<Live
         var missed = await pending;
         Assert.Equal(seen.Sequence + 1, missed.Sequence);
         Assert.False(missed.AfterGap);
+    }
+
+    [Fact]
+    public async Task The_grids_and_topics_of_an_app_are_listed_and_a_missing_app_is_a_refusal()
+    {
+        var client = await ClientAsync();
+
+        var grid = Assert.Single(await client.ListGridsAsync("acme", "live", _done.Token));
+        var topics = await client.ListTopicsAsync("acme", "live", _done.Token);
+        var missing = await Assert.ThrowsAsync<LiveException>(() => client.ListGridsAsync("acme", "nope", _done.Token));
+
+        Assert.Equal(("items", "id"), (grid.Name, grid.Key));
+        Assert.Contains(new GridColumn("qty", GridColumnType.Integer), grid.Columns);
+        Assert.Contains(topics, topic => topic.Name == "chat");
+        Assert.Equal(404, missing.StatusCode);
+        Assert.Contains("nope", missing.Message, StringComparison.Ordinal);
     }
 
     public void Dispose()
