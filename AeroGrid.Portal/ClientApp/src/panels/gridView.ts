@@ -41,7 +41,6 @@ export class GridView {
   private columns: Column[] = [];
   private readonly rows = new Map<string, Row>();
   private readonly elements = new Map<string, HTMLTableRowElement>();
-  private visible = 0;
   private sort: { column: string; descending: boolean } | undefined;
   private filter = '';
 
@@ -130,7 +129,6 @@ export class GridView {
         this.rows.delete(key);
         this.elements.delete(key);
         this.highlighted.delete(key);
-        if (element?.isConnected) this.visible -= 1;
         element?.remove();
         continue;
       }
@@ -188,7 +186,7 @@ export class GridView {
   private rowElement(key: string, row: Row): HTMLTableRowElement {
     const element = h(
       'tr',
-      { testid: `grid-row-${key}` },
+      { testid: `grid-row-${key}`, 'data-key': key },
       this.columns.map((column) => h('td', { 'data-column': column.name, class: this.numeric(column) ? 'numeric' : undefined }, cellText(row[column.name]))),
     );
     return element;
@@ -207,7 +205,7 @@ export class GridView {
   private outOfOrder(element: HTMLTableRowElement, row: Row): boolean {
     if (!this.sort) return false;
     const neighbour = (e: Element | null) => {
-      const key = e?.getAttribute('data-testid')?.slice('grid-row-'.length);
+      const key = (e as HTMLElement | null)?.dataset.key;
       return key === undefined ? undefined : this.rows.get(key);
     };
     const before = neighbour(element.previousElementSibling);
@@ -229,7 +227,6 @@ export class GridView {
     let keys = [...this.rows.keys()].filter((key) => this.matches(this.rows.get(key)!));
     if (this.sort) keys = keys.sort((a, b) => this.compare(this.rows.get(a)!, this.rows.get(b)!));
     this.body.replaceChildren(...keys.map((key) => this.elements.get(key)!));
-    this.visible = keys.length;
   }
 
   private highlight(key: string, now: number): void {
@@ -252,7 +249,7 @@ export class GridView {
   private showCount(): void {
     const total = this.rows.size;
     const rows = `${numberFormat.format(total)} ${total === 1 ? 'row' : 'rows'}`;
-    this.count.textContent = this.filter === '' ? rows : `${numberFormat.format(this.visible)} of ${rows}`;
+    this.count.textContent = this.filter === '' ? rows : `${numberFormat.format(this.body.childElementCount)} of ${rows}`;
   }
 
 
