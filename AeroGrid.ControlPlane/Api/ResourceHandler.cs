@@ -112,7 +112,7 @@ internal sealed class ResourceHandler(ResourceStore store, TimeProvider time, IO
         }
         if (definition.Namespaced)
         {
-            await EnsureNamespaceAcceptsAsync(@namespace!, http.RequestAborted);
+            EnsureNamespaceAccepts(@namespace!);
         }
         for (var attempt = 0; ; attempt++)
         {
@@ -456,13 +456,14 @@ internal sealed class ResourceHandler(ResourceStore store, TimeProvider time, IO
         return (JsonObject)JsonSerializer.SerializeToNode(typed, definition.ClrType, ApiJson.Options)!;
     }
 
-    private async Task EnsureNamespaceAcceptsAsync(string @namespace, CancellationToken cancellationToken)
+    private void EnsureNamespaceAccepts(string @namespace)
     {
-        var stored = await store.GetAsync(Key(ResourceDefinitions.Namespace, null, @namespace), cancellationToken)
-            ?? throw ApiError.NotFound(ResourceDefinitions.Namespace, @namespace);
-        if (stored.ToJson()["metadata"]?["deletionTimestamp"] is not null)
+        switch (store.IsNamespaceTerminating(@namespace))
         {
-            throw new ApiError(403, "Forbidden", $"unable to create new content in namespace {@namespace} because it is being terminated");
+            case null:
+                throw ApiError.NotFound(ResourceDefinitions.Namespace, @namespace);
+            case true:
+                throw new ApiError(403, "Forbidden", $"unable to create new content in namespace {@namespace} because it is being terminated");
         }
     }
 

@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using AeroGrid.Api.Meta;
+using AeroGrid.Api.Resources;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
@@ -30,6 +32,7 @@ internal sealed class ResourceStore : IDisposable
     private readonly WatchHub _hub;
     private readonly int _historyEvents;
     private readonly ListSnapshots _snapshots;
+    private readonly ConcurrentDictionary<string, bool> _namespaceTerminating = new(StringComparer.Ordinal);
     private long _compactedRevision;
 
     public ResourceStore(IOptions<ControlPlaneOptions> options, WatchHub hub, TimeProvider time)
@@ -69,9 +72,18 @@ internal sealed class ResourceStore : IDisposable
         var current = Scalar(_writer, "SELECT COALESCE(MAX(rv), 0) FROM events");
         _compactedRevision = Scalar(_writer, "SELECT COALESCE(MIN(rv), 1) - 1 FROM events");
         _hub.Initialize(current);
+        LoadNamespaces();
         _writeCommands = new WriteCommands(_writer);
         _commitLoop = Task.Run(CommitLoopAsync);
     }
+
+    /// <summary>Whether the namespace is being deleted, or null when there is none by that name: as of the last commit.</summary>
+    /// <remarks>
+    /// Every namespaced create asks (kube-apiserver's NamespaceLifecycle admission answers it from an informer cache).
+    /// The store keeps the answer in memory, changed in the commit that changes a namespace and before that commit is
+    /// acknowledged, so it is exact where a read would cost a query per create.
+    /// </remarks>
+    public bool? IsNamespaceTerminating(string name) => _namespaceTerminating.TryGetValue(name, out var terminating) ? terminating : null;
 
     /// <summary>The newest committed resourceVersion.</summary>
     public long CurrentRevision => _hub.LastRevision;
@@ -313,8 +325,34 @@ internal sealed class ResourceStore : IDisposable
         // Acknowledged only now, after the commit (and its fsync) succeeded; published in version order.
         foreach (var (write, result) in committed)
         {
+            if (write.Key.Resource == ResourceDefinitions.Namespace.Plural)
+            {
+                TrackNamespace(write.Key.Name, write.EventType == WatchEventType.Deleted ? null : write.Object);
+            }
             _hub.Publish(new StoredEvent(write.EventType, result, write.Previous));
             write.Done.TrySetResult(result);
+        }
+    }
+
+    private void LoadNamespaces()
+    {
+        using var command = Command(_writer, "SELECT name, json FROM objects WHERE resource = $r", null, [("$r", ResourceDefinitions.Namespace.Plural)]);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            TrackNamespace(reader.GetString(0), (JsonObject)JsonNode.Parse(reader.GetString(1))!);
+        }
+    }
+
+    private void TrackNamespace(string name, JsonObject? obj)
+    {
+        if (obj is null)
+        {
+            _namespaceTerminating.TryRemove(name, out _);
+        }
+        else
+        {
+            _namespaceTerminating[name] = obj["metadata"]?["deletionTimestamp"] is not null;
         }
     }
 

@@ -66,4 +66,24 @@ public sealed class DurabilityTests(ControlPlaneFixture server) : IClassFixture<
         }
         Assert.True(acknowledged.Count >= 50);
     }
+
+    [Fact]
+    public async Task After_a_restart_a_tenant_being_deleted_still_refuses_new_apps_and_the_others_accept_them()
+    {
+        using var admin = server.Client(await server.AdminTokenAsync());
+        await admin.PostJsonAsync("/api/v1/namespaces", JsonNode.Parse("""{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"closing"}}""")!);
+        var held = Apps.Manifest("held");
+        held["metadata"]!["finalizers"] = new JsonArray("aerogrid.io/cleanup");
+        await admin.PostJsonAsync(Apps.Collection("closing"), held);
+        Assert.Equal(HttpStatusCode.Accepted, (await admin.DeleteJsonAsync("/api/v1/namespaces/closing")).Status);
+
+        await server.CrashAndRestartAsync();
+
+        using var again = server.Client(await server.AdminTokenAsync());
+        var (refused, status) = await again.PostJsonAsync(Apps.Collection("closing"), Apps.Manifest("late"));
+        Assert.Equal(HttpStatusCode.Forbidden, refused);
+        Assert.Contains("because it is being terminated", status.Str("message"), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Created, (await again.PostJsonAsync(Apps.Collection("acme"), Apps.Manifest("after-restart"))).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await again.PostJsonAsync(Apps.Collection("nowhere"), Apps.Manifest("lost"))).Status);
+    }
 }
