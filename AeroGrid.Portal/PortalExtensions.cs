@@ -27,7 +27,7 @@ internal static class PortalExtensions
             .ValidateOnStart();
 
         services.AddHttpContextAccessor();
-        services.AddHttpClient(AppInvoker.HttpClientName, (provider, http) =>
+        services.AddHttpClient(AppGateway.HttpClientName, (provider, http) =>
         {
             http.BaseAddress = provider.GetRequiredService<IOptions<PortalOptions>>().Value.Gateway;
             http.Timeout = TimeSpan.FromSeconds(30);
@@ -35,6 +35,7 @@ internal static class PortalExtensions
 
         services.AddPortalSignIn();
         services.AddSingleton<PersonApi>();
+        services.AddSingleton<AppGateway>();
         services.AddSingleton<AppInvoker>();
         services.AddSingleton<AppData>();
         services.AddSingleton<TemplateCatalog>();

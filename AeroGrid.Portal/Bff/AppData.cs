@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Text.Json;
 
 namespace AeroGrid.Portal.Bff;
@@ -9,42 +8,21 @@ namespace AeroGrid.Portal.Bff;
 /// session's tenant; the gateway checks the token as for any call. Streams pass through as they arrive, with the
 /// browser's <c>Last-Event-ID</c>, so a reconnecting EventSource resumes where it was.
 /// </summary>
-internal sealed class AppData(IHttpClientFactory clients)
+internal sealed class AppData(AppGateway gateway)
 {
     private const string LastEventId = "Last-Event-ID";
 
-    public async Task<IResult> ReadAsync(HttpContext http, string app, string path)
+    public Task<IResult> ReadAsync(HttpContext http, string app, string path)
     {
         var session = BffFilter.SessionOf(http);
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"apps/{session.Tenant}/{app}/{path}");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", session.AccessToken);
+        var request = new HttpRequestMessage(HttpMethod.Get, $"apps/{session.Tenant}/{app}/{path}");
         if (http.Request.Headers[LastEventId] is [{ Length: > 0 } lastEventId])
         {
             request.Headers.TryAddWithoutValidation(LastEventId, lastEventId);
         }
-        HttpResponseMessage response;
-        try
-        {
-            // Headers only: the timeout of the client covers the wait for the answer, not a stream that goes on.
-            response = await clients.CreateClient(AppInvoker.HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, http.RequestAborted);
-        }
-        catch (HttpRequestException)
-        {
-            return BffResults.Status(502, "BadGateway", "The gateway cannot be reached right now. Try again in a moment.");
-        }
-        catch (TaskCanceledException) when (!http.RequestAborted.IsCancellationRequested)
-        {
-            return BffResults.Status(504, "Timeout", $"{app} did not answer in time.");
-        }
-        using (response)
-        {
-            if (!response.IsSuccessStatusCode)
-            {
-                return await RefusalAsync(response, app);
-            }
-            var contentType = response.Content.Headers.ContentType?.ToString() ?? "application/json";
-            return await TextStream.CopyAsync(http, response.Content.ReadAsStreamAsync(http.RequestAborted), contentType);
-        }
+        return gateway.SendAsync(request, session, app, async response => response.IsSuccessStatusCode
+            ? await TextStream.CopyAsync(http, response.Content.ReadAsStreamAsync(http.RequestAborted), response.Content.Headers.ContentType?.ToString() ?? "application/json")
+            : await RefusalAsync(response, app), http.RequestAborted);
     }
 
     /// <summary>The gateway's or the app's <c>{"error", "message"}</c> as a Status, the one error shape the front end reads.</summary>

@@ -15,10 +15,8 @@ internal sealed record InvokeResponse(int Status, string Reason, Dictionary<stri
 /// The request panel's call: through the gateway, as the person (their token), to <c>/apps/{tenant}/{app}{path}</c>,
 /// exactly as any other client reaches the app. Whatever the gateway or app answers is reported, not thrown.
 /// </summary>
-internal sealed class AppInvoker(IHttpClientFactory clients)
+internal sealed class AppInvoker(AppGateway gateway)
 {
-    public const string HttpClientName = "gateway";
-
     /// <summary>Enough for any page of JSON a person reads in a panel; more is cut and marked truncated.</summary>
     private const int MaxResponseChars = 256 * 1024;
 
@@ -39,8 +37,7 @@ internal sealed class AppInvoker(IHttpClientFactory clients)
         {
             return BffResults.Status(400, "BadRequest", refusal);
         }
-        using var message = new HttpRequestMessage(new HttpMethod(request.Method), $"apps/{session.Tenant}/{app}{request.Path}");
-        message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", session.AccessToken);
+        var message = new HttpRequestMessage(new HttpMethod(request.Method), $"apps/{session.Tenant}/{app}{request.Path}");
         if (request.Body is { Length: > 0 } body)
         {
             message.Content = new StringContent(body, Encoding.UTF8);
@@ -55,23 +52,14 @@ internal sealed class AppInvoker(IHttpClientFactory clients)
             }
         }
         var started = Stopwatch.GetTimestamp();
-        try
+        return await gateway.SendAsync(message, session, app, async response =>
         {
-            using var response = await clients.CreateClient(HttpClientName).SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             var (text, truncated) = await ReadTextAsync(response.Content, cancellationToken);
             var headers = response.Headers.Concat(response.Content.Headers)
                 .ToDictionary(h => h.Key.ToLowerInvariant(), h => string.Join(", ", h.Value), StringComparer.Ordinal);
             return BffResults.Json(new InvokeResponse(
                 (int)response.StatusCode, response.ReasonPhrase ?? "", headers, text, truncated, Stopwatch.GetElapsedTime(started).TotalMilliseconds));
-        }
-        catch (HttpRequestException e)
-        {
-            return BffResults.Status(502, "BadGateway", $"The gateway cannot be reached: {e.Message}");
-        }
-        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return BffResults.Status(504, "Timeout", "The app did not answer in time.");
-        }
+        }, cancellationToken);
     }
 
     private static string? Refusal(InvokeRequest request) =>

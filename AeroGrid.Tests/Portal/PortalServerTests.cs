@@ -151,6 +151,25 @@ public sealed class PortalServerTests(PortalServerFixture portal) : IClassFixtur
     }
 
     [Fact]
+    public async Task When_the_gateway_cannot_be_reached_the_request_and_data_panels_say_so()
+    {
+        // This fixture's Portal points at a gateway port nobody listens on.
+        using var browser = await portal.SignInAsync("dev@acme");
+        var invoke = new JsonObject { ["method"] = "GET", ["path"] = "/" };
+
+        foreach (var (status, body) in new[]
+        {
+            await browser.SendAsync(HttpMethod.Post, "/bff/apps/unreachable/invoke", invoke),
+            await browser.GetAsync("/bff/apps/unreachable/grids"),
+        })
+        {
+            Assert.Equal(HttpStatusCode.BadGateway, status);
+            Assert.Equal("Status", body.Str("kind"));
+            Assert.StartsWith("The gateway cannot be reached right now", body.Str("message"), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task A_viewer_reads_but_the_api_refuses_their_changes()
     {
         using var developer = await portal.SignInAsync("dev@acme");
