@@ -85,6 +85,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
             {
                 if ((await http.GetAsync(url)).StatusCode == HttpStatusCode.OK)
                 {
+                    await WaitForHostStartedLineAsync();
                     StartupOutput = Output;
                     return;
                 }
@@ -100,6 +101,19 @@ internal sealed class ServiceProcess : IAsyncDisposable
             await Task.Delay(50);
         }
         throw new TimeoutException($"{url} did not become healthy:\n{Output}");
+    }
+
+    /// <summary>
+    /// The console logger writes from a queue on its own thread, so a fast service can answer its health endpoint before
+    /// its start-up lines reach us: the start-up output ends with the host's "Application started." line.
+    /// </summary>
+    private async Task WaitForHostStartedLineAsync()
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!Output.Contains("Application started.", StringComparison.Ordinal) && DateTime.UtcNow < deadline && !_process.HasExited)
+        {
+            await Task.Delay(20);
+        }
     }
 
     /// <summary>SIGKILL: no chance to clean up, as in a crash or power loss of the process.</summary>
