@@ -49,23 +49,16 @@ internal static class ControlPlaneBench
 
     private static async Task RunScenarioAsync(IBenchApi api, int server, int apps, int writers, int updates, int watchEvents)
     {
-        // The server's own CPU per write is the efficiency measure: throughput on two shared cores moves with the load.
-        var cpu = PlatformProcess.CpuSeconds(server);
-        var created = await TimedAsync(apps, writers, i => api.CreateAsync($"app-{i}"));
-        var createCpu = (PlatformProcess.CpuSeconds(server) - cpu) * 1000 / apps;
-        Console.WriteLine($"create: {created.PerSecond:F0} objects/s with {writers} writers (goal 2,000); latency {created.Latencies}; " +
-            $"server CPU {createCpu:F2} ms per create; load average {PlatformProcess.LoadAverage()}");
+        var created = await TimedAsync(server, apps, writers, i => api.CreateAsync($"app-{i}"));
+        Console.WriteLine($"create: {created.PerSecond:F0} objects/s with {writers} writers (goal 2,000); {created.Costs}");
 
-        cpu = PlatformProcess.CpuSeconds(server);
-        var updated = await TimedAsync(updates, writers, i => api.PatchAsync($"app-{i % apps}",
+        var updated = await TimedAsync(server, updates, writers, i => api.PatchAsync($"app-{i % apps}",
             new JsonObject { ["spec"] = new JsonObject { ["replicas"] = i % 5 + 1 } }));
-        var patchCpu = (PlatformProcess.CpuSeconds(server) - cpu) * 1000 / updates;
-        Console.WriteLine($"update (merge patch): {updated.PerSecond:F0} objects/s with {writers} writers (goal 2,000); latency {updated.Latencies}; " +
-            $"server CPU {patchCpu:F2} ms per patch; load average {PlatformProcess.LoadAverage()}");
+        Console.WriteLine($"update (merge patch): {updated.PerSecond:F0} objects/s with {writers} writers (goal 2,000); {updated.Costs}");
 
-        var single = await TimedAsync(updates / 4, 1, i => api.PatchAsync($"app-{i % apps}",
+        var single = await TimedAsync(server, updates / 4, 1, i => api.PatchAsync($"app-{i % apps}",
             new JsonObject { ["metadata"] = new JsonObject { ["labels"] = new JsonObject { ["round"] = $"r{i}" } } }));
-        Console.WriteLine($"update, one writer: {single.PerSecond:F0} objects/s; latency {single.Latencies}");
+        Console.WriteLine($"update, one writer: {single.PerSecond:F0} objects/s; {single.Costs}");
 
         var list = Stopwatch.StartNew();
         var (count, version) = await api.ListAsync();
@@ -95,10 +88,16 @@ internal static class ControlPlaneBench
         return latencies;
     }
 
-    private static async Task<(double PerSecond, Latencies Latencies)> TimedAsync(int count, int concurrency, Func<int, Task> operation)
+    /// <summary>
+    /// Runs <paramref name="count"/> operations on <paramref name="concurrency"/> writers. Besides the rate, the latency, the
+    /// server's own CPU per operation (the efficiency measure: throughput on two shared cores moves with the load) and the
+    /// load average.
+    /// </summary>
+    private static async Task<(double PerSecond, string Costs)> TimedAsync(int server, int count, int concurrency, Func<int, Task> operation)
     {
         var latencies = new Latencies();
         var next = -1;
+        var cpu = PlatformProcess.CpuSeconds(server);
         var total = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
         {
@@ -110,7 +109,9 @@ internal static class ControlPlaneBench
                 latencies.Add(one.Elapsed);
             }
         }));
-        return (count / total.Elapsed.TotalSeconds, latencies);
+        var perOperation = (PlatformProcess.CpuSeconds(server) - cpu) * 1000 / count;
+        return (count / total.Elapsed.TotalSeconds,
+            $"latency {latencies}; server CPU {perOperation:F2} ms per write; load average {PlatformProcess.LoadAverage()}");
     }
 
     private const string AppPy = "from aerogrid import App\napp = App()\n\n@app.get('/')\ndef hello():\n    return {'hello': 'world'}\n";
