@@ -70,7 +70,7 @@ public sealed class OperatorFixture : IAsyncLifetime
     }
 
     /// <summary>SIGKILL: the Operator dies without stopping anything; its app processes keep running.</summary>
-    public Task KillOperatorAsync() => Process.KillAsync();
+    public Task KillOperatorAsync() => Process.KillAsync(descendants: false);
 
     /// <summary>The app's log through the API's <c>log</c> subresource (served by the Operator behind it).</summary>
     public async Task<string> LogAsync(string tenant, string app)

@@ -116,12 +116,15 @@ internal sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>SIGKILL: no chance to clean up, as in a crash or power loss of the process.</summary>
-    public async Task KillAsync()
+    /// <summary>
+    /// SIGKILL: no chance to clean up, as in a crash or power loss of the process. Without
+    /// <paramref name="descendants"/>, what it started lives on, as when only that process crashes.
+    /// </summary>
+    public async Task KillAsync(bool descendants = true)
     {
         if (!_process.HasExited)
         {
-            _process.Kill(entireProcessTree: true);
+            _process.Kill(entireProcessTree: descendants);
         }
         await _process.WaitForExitAsync();
     }

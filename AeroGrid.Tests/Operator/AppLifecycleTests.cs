@@ -177,6 +177,42 @@ public sealed class AppLifecycleTests(OperatorFixture platform) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_restarted_operator_kills_what_an_unfinished_rollout_left_running_and_keeps_what_it_adopts()
+    {
+        // The serving process starts a helper of its own: adopted with it, the helper must survive too.
+        await platform.Api.Apps.CreateAsync(NewApp("keeper", PythonApps.Plain("'kept'", prelude: "import subprocess; subprocess.Popen(['sleep', '600'])")));
+        var running = await _apps.RunningAsync("keeper", 1);
+        var serving = await Eventually.GetAsync(() => Task.FromResult(platform.AppProcesses("acme", "keeper") is { Count: 2 } both ? both : null),
+            AppSteps.Timeout, () => "the app's helper never started");
+        await platform.KillOperatorAsync();
+
+        // What an Operator killed between starting a new revision's process and recording its pid leaves: a process
+        // working in that revision's folder that nothing names.
+        var unfinished = Directory.CreateDirectory(Path.Combine(platform.DataDirectory, "apps", "acme", "keeper", "rev-2")).FullName;
+        using var leftover = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("sleep", ["600"]) { WorkingDirectory = unfinished })!;
+        try
+        {
+            await platform.StartOperatorAsync();
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+            deadline.CancelAfter(AppSteps.Timeout);
+            await leftover.WaitForExitAsync(deadline.Token);
+
+            Assert.False(Directory.Exists(unfinished));
+            Assert.Equal(serving.Order(), platform.AppProcesses("acme", "keeper").Order());
+            Assert.Equal("kept", await Http.GetStringAsync(running.Status!.Endpoints![0]));
+        }
+        finally
+        {
+            if (!leftover.HasExited)
+            {
+                leftover.Kill();
+            }
+            await platform.Api.Apps.DeleteAsync("acme", "keeper");
+        }
+        await Eventually.TrueAsync(() => Task.FromResult(platform.AppProcesses("acme", "keeper").Count == 0), AppSteps.Timeout, () => "the app still runs");
+    }
+
+    [Fact]
     public async Task A_killed_operator_comes_back_to_exactly_one_healthy_process_per_app()
     {
         await platform.Api.Apps.CreateAsync(NewApp("survivor", PythonApps.Plain("'one'")));

@@ -195,6 +195,7 @@ def _run_child(request: dict[str, Any]) -> int:
                                   line_buffering=True, write_through=fd == 2)
         setattr(sys, name, stream)
         setattr(sys, f"__{name}__", stream)
+    os.setsid()  # its own process group, as a directly started app process has: the platform ends the group with it
     os.chdir(request["cwd"])
     os.environ.clear()
     os.environ.update(request["env"])

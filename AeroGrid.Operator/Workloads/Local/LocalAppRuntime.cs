@@ -9,7 +9,8 @@ namespace AeroGrid.Operator.Workloads.Local;
 /// <summary>
 /// Apps as processes on this machine. Each revision's files live in <c>apps/&lt;ns&gt;/&lt;app&gt;/rev-N/</c>,
 /// its output in <c>rev-N.log</c>; <c>state.json</c> names the serving revision's processes so that a
-/// restarted Operator adopts them instead of starting twins, and kills what an unfinished rollout left.
+/// restarted Operator adopts them instead of starting twins, and kills every other process working in those
+/// folders: what an unfinished rollout started, or a replaced revision not yet released.
 /// Stopping the Operator stops every app process.
 /// </summary>
 internal sealed partial class LocalAppRuntime(
@@ -95,7 +96,6 @@ internal sealed partial class LocalAppRuntime(
                 {
                     set.Replicas.Add(await Replica.StartAsync(spec, Host, () => OnChanged(key, slot), cancellationToken));
                 }
-                await WriteStateAsync(PendingPath(appDirectory, revision.Revision), set);
                 ready = await Task.WhenAll(set.Replicas.Select(r => r.WaitReadyAsync(_options.ReadinessTimeout, cancellationToken)));
             }
             catch
@@ -108,7 +108,6 @@ internal sealed partial class LocalAppRuntime(
             {
                 var exited = set.Replicas.Any(r => r.Restarts > 0 || r.CrashLooping) || !ready.Any(r => r);
                 await StopSetAsync(set, TimeSpan.FromSeconds(1));
-                File.Delete(PendingPath(appDirectory, revision.Revision));
                 Directory.Delete(directory, recursive: true);
                 // Paths relative to the app's own files: the person knows app.py, not the Operator's data directory.
                 var tail = ProcessRunner.Tail(spec.LogPath, 30).Replace(directory + Path.DirectorySeparatorChar, "", StringComparison.Ordinal);
@@ -124,16 +123,9 @@ internal sealed partial class LocalAppRuntime(
                 await StopSetAsync(older, _options.GracePeriod);
                 DeleteRevision(older);
             }
-            // The replaced revision stays on record as leftover until released: an Operator killed meanwhile
-            // finds and stops it on restart instead of leaving a twin.
-            if (slot.Serving is { } replaced)
-            {
-                await WriteStateAsync(PendingPath(appDirectory, replaced.Spec.Revision), replaced);
-            }
             slot.Previous = slot.Serving;
             slot.Serving = set;
             await WriteStateAsync(StatePath(appDirectory), set);
-            File.Delete(PendingPath(appDirectory, revision.Revision));
             LogRolledOut(logger, key, revision.Revision);
             return RolloutResult.Success;
         }
@@ -244,7 +236,11 @@ internal sealed partial class LocalAppRuntime(
             : null;
     }
 
-    /// <summary>Adopts what a previous Operator left running and removes what its unfinished rollouts left.</summary>
+    /// <summary>Adopts what a previous Operator left serving and removes everything else it left.</summary>
+    /// <remarks>
+    /// What is not adopted is found by working directory, not by a record: a process started by a rollout the
+    /// previous Operator did not finish may have been running before anything could record its pid.
+    /// </remarks>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         _logBounds = BoundLogsAsync(_stopping.Token);
@@ -252,29 +248,25 @@ internal sealed partial class LocalAppRuntime(
         {
             return;
         }
+        var serving = new HashSet<string>(StringComparer.Ordinal);
         foreach (var appDirectory in Directory.GetDirectories(AppsDirectory).SelectMany(Directory.GetDirectories))
         {
-            var state = await ReadStateAsync(StatePath(appDirectory));
-            foreach (var pending in Directory.GetFiles(appDirectory, "rev-*.replicas.json"))
-            {
-                // A crash between recording the new serving revision and clearing its pending file leaves both: it serves.
-                if (await ReadStateAsync(pending) is { } leftover && leftover.Spec.Revision != state?.Spec.Revision)
-                {
-                    foreach (var replica in leftover.Replicas)
-                    {
-                        Replica.KillLeftover(replica);
-                    }
-                    if (Directory.Exists(leftover.Spec.Directory))
-                    {
-                        Directory.Delete(leftover.Spec.Directory, recursive: true);
-                    }
-                }
-                File.Delete(pending);
-            }
-            if (state is not null)
+            if (await ReadStateAsync(StatePath(appDirectory)) is { } state)
             {
                 await AdoptAsync(state);
+                serving.Add(state.Spec.Directory);
             }
+        }
+        var adopted = _apps.Values.SelectMany(slot => slot.Serving?.Replicas ?? []).Select(r => r.Pid).ToHashSet();
+        foreach (var pid in ProcessIdentity.WorkingUnder(AppsDirectory).Where(pid => !ProcessIdentity.DescendsFrom(pid, adopted)))
+        {
+            LogLeftoverKilled(logger, pid);
+            Replica.KillTree(pid);
+        }
+        foreach (var leftover in Directory.GetDirectories(AppsDirectory).SelectMany(Directory.GetDirectories)
+            .SelectMany(app => Directory.GetDirectories(app, "rev-*")).Where(d => !serving.Contains(d)))
+        {
+            Directory.Delete(leftover, recursive: true);
         }
     }
 
@@ -385,14 +377,11 @@ internal sealed partial class LocalAppRuntime(
             Directory.Delete(set.Spec.Directory, recursive: true);
         }
         File.Delete(set.Spec.LogPath);
-        File.Delete(PendingPath(Path.GetDirectoryName(set.Spec.Directory)!, set.Spec.Revision));
     }
 
     private string AppDirectory(string @namespace, string name) => Path.Combine(AppsDirectory, @namespace, name);
 
     private static string StatePath(string appDirectory) => Path.Combine(appDirectory, "state.json");
-
-    private static string PendingPath(string appDirectory, long revision) => Path.Combine(appDirectory, $"rev-{revision}.replicas.json");
 
     private static async Task WriteStateAsync(string path, RevisionSet set)
     {
@@ -424,6 +413,9 @@ internal sealed partial class LocalAppRuntime(
 
     [LoggerMessage(EventId = 3203, Level = LogLevel.Information, Message = "{Key} revision {Revision}: adopted {Replicas} processes left by a previous Operator")]
     private static partial void LogAdopted(ILogger logger, string key, long revision, int replicas);
+
+    [LoggerMessage(EventId = 3204, Level = LogLevel.Information, Message = "Killed process {Pid}, left running by a previous Operator in a revision it did not finish or had replaced")]
+    private static partial void LogLeftoverKilled(ILogger logger, int pid);
 
     /// <summary>The processes of one app: the serving revision, and the one it replaced until that is released.</summary>
     private sealed class AppSlot

@@ -4,7 +4,8 @@ namespace AeroGrid.Operator.Workloads.Local;
 
 /// <summary>
 /// What /proc says about a pid: when the process started (which, with the pid, names one process for as long as the
-/// machine runs: a reused pid has a later start) and whether it is a zombie waiting for its parent.
+/// machine runs: a reused pid has a later start), whether it is a zombie waiting for its parent, its parent and
+/// the folder it works in.
 /// </summary>
 internal static class ProcessIdentity
 {
@@ -23,6 +24,48 @@ internal static class ProcessIdentity
         while (IsAlive(pid, startTime))
         {
             await Task.Delay(interval, cancellationToken);
+        }
+    }
+
+    /// <summary>The live processes whose working directory is <paramref name="directory"/> or below it (also once deleted).</summary>
+    public static IEnumerable<int> WorkingUnder(string directory)
+    {
+        var prefix = Path.TrimEndingDirectorySeparator(directory) + "/";
+        foreach (var entry in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(entry), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+                && WorkingDirectory(pid) is { } cwd && cwd.StartsWith(prefix, StringComparison.Ordinal) && !IsZombie(pid))
+            {
+                yield return pid;
+            }
+        }
+    }
+
+    /// <summary>Whether the process is one of <paramref name="ancestors"/> or was started by one of them, or by their children.</summary>
+    public static bool DescendsFrom(int pid, IReadOnlySet<int> ancestors)
+    {
+        for (var current = pid; current > 1; current = Parent(current))
+        {
+            if (ancestors.Contains(current))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int Parent(int pid) =>
+        Fields(pid) is { } fields ? int.Parse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture) : 0;
+
+    private static string? WorkingDirectory(int pid)
+    {
+        try
+        {
+            return new DirectoryInfo($"/proc/{pid}/cwd").LinkTarget;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
         }
     }
 

@@ -8,6 +8,8 @@ namespace AeroGrid.Operator.Workloads.Local;
 /// One supervised process of a revision: forked from its environment's warm interpreter when there is one, else
 /// started cold; started with PORT set, ready once it says so (<see cref="ReadinessNotifications"/>) or <c>/healthz</c>
 /// answers; restarted with exponential backoff when it exits (CrashLoopBackOff); stopped with SIGTERM then SIGKILL.
+/// Each process leads its own process group, and what it started goes with it when it ends, as the processes of a
+/// container go with its main process.
 /// </summary>
 /// <remarks>
 /// The process writes its output straight to the revision's log file, not through a pipe to the Operator: so it
@@ -84,15 +86,6 @@ internal sealed partial class Replica : IDisposable
         return replica;
     }
 
-    /// <summary>Kills a process a previous Operator left behind (a twin of a rollout it did not finish).</summary>
-    public static void KillLeftover(ReplicaState state)
-    {
-        if (ProcessIdentity.StartTime(state.Pid) == state.StartTime)
-        {
-            KillTree(state.Pid);
-        }
-    }
-
     /// <summary>True once <c>/healthz</c> answers; false if the process exits first or the timeout passes.</summary>
     public async Task<bool> WaitReadyAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -141,6 +134,7 @@ internal sealed partial class Replica : IDisposable
                 LogKilled(_logger, _spec.Key, _spec.Revision, Pid);
                 Kill();
             }
+            Signals.KillGroup(Pid);
         }
         await _supervision;
         _host.Readiness.Forget(Pid);
@@ -191,9 +185,9 @@ internal sealed partial class Replica : IDisposable
             UseShellExecute = false,
             RedirectStandardInput = true,
         };
-        // The shell only redirects and execs, so the pid is Python's own.
+        // The shell only redirects and execs, so the pid is Python's own; setsid makes it lead its own group.
         info.ArgumentList.Add("-c");
-        info.ArgumentList.Add("exec \"$0\" -m aerogrid >> \"$AEROGRID_LOG\" 2>&1 < /dev/null");
+        info.ArgumentList.Add("exec setsid \"$0\" -m aerogrid >> \"$AEROGRID_LOG\" 2>&1 < /dev/null");
         info.ArgumentList.Add(_spec.Python);
         info.Environment.Clear();
         foreach (var (name, value) in environment)
@@ -215,17 +209,11 @@ internal sealed partial class Replica : IDisposable
     }
 
     /// <summary>The exit of a process that is not our child (adopted): no notification, so a cheap liveness check.</summary>
+    /// <remarks>Not ended by stopping: <see cref="StopAsync"/> signals the process only while this says it runs.</remarks>
     private async Task<int?> PollExitAsync()
     {
-        try
-        {
-            // Not IsRunning: this task is what it waits on.
-            await ProcessIdentity.WhenGoneAsync(Pid, StartTime, AdoptedPollInterval, _stopping.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopping: StopAsync sees to the process.
-        }
+        // Not IsRunning: this task is what it waits on.
+        await ProcessIdentity.WhenGoneAsync(Pid, StartTime, AdoptedPollInterval, CancellationToken.None);
         return null;
     }
 
@@ -241,6 +229,7 @@ internal sealed partial class Replica : IDisposable
                 return;
             }
             Ready = false;
+            Signals.KillGroup(Pid);
             Restarts++;
             _consecutiveFailures = DateTime.UtcNow - started > StableAfter ? 1 : _consecutiveFailures + 1;
             LastFailure = exitCode is { } code ? $"the process exited with code {code}" : "the process exited";
@@ -314,7 +303,7 @@ internal sealed partial class Replica : IDisposable
         }
     }
 
-    private static void KillTree(int pid)
+    public static void KillTree(int pid)
     {
         try
         {
