@@ -248,8 +248,9 @@ internal sealed partial class LocalAppRuntime(
         {
             return;
         }
+        var appDirectories = Directory.GetDirectories(AppsDirectory).SelectMany(Directory.GetDirectories).ToList();
         var serving = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var appDirectory in Directory.GetDirectories(AppsDirectory).SelectMany(Directory.GetDirectories))
+        foreach (var appDirectory in appDirectories)
         {
             if (await ReadStateAsync(StatePath(appDirectory)) is { } state)
             {
@@ -263,8 +264,7 @@ internal sealed partial class LocalAppRuntime(
             LogLeftoverKilled(logger, pid);
             Replica.KillTree(pid);
         }
-        foreach (var leftover in Directory.GetDirectories(AppsDirectory).SelectMany(Directory.GetDirectories)
-            .SelectMany(app => Directory.GetDirectories(app, "rev-*")).Where(d => !serving.Contains(d)))
+        foreach (var leftover in appDirectories.SelectMany(app => Directory.GetDirectories(app, "rev-*")).Where(d => !serving.Contains(d)))
         {
             Directory.Delete(leftover, recursive: true);
         }
