@@ -134,7 +134,7 @@ internal sealed partial class Replica : IDisposable
                 LogKilled(_logger, _spec.Key, _spec.Revision, Pid);
                 Kill();
             }
-            Signals.KillGroup(Pid);
+            Signals.Kill(-Pid);
         }
         await _supervision;
         _host.Readiness.Forget(Pid);
@@ -229,7 +229,7 @@ internal sealed partial class Replica : IDisposable
                 return;
             }
             Ready = false;
-            Signals.KillGroup(Pid);
+            Signals.Kill(-Pid);
             Restarts++;
             _consecutiveFailures = DateTime.UtcNow - started > StableAfter ? 1 : _consecutiveFailures + 1;
             LastFailure = exitCode is { } code ? $"the process exited with code {code}" : "the process exited";

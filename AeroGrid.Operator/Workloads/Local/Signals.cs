@@ -3,16 +3,14 @@ using System.Runtime.InteropServices;
 namespace AeroGrid.Operator.Workloads.Local;
 
 /// <summary>
-/// POSIX signals by pid: SIGTERM to ask a process to stop, SIGKILL to end it or every process of its group, signal 0
-/// to see if it exists.
+/// POSIX signals by pid (a negative pid names a process group): SIGTERM to ask a process to stop, SIGKILL to end it,
+/// signal 0 to see if it exists.
 /// </summary>
 internal static partial class Signals
 {
     public static void Terminate(int pid) => _ = Send(pid, 15);
 
     public static void Kill(int pid) => _ = Send(pid, 9);
-
-    public static void KillGroup(int processGroup) => _ = Send(-processGroup, 9);
 
     public static bool Exists(int pid) => Send(pid, 0) == 0;
 
