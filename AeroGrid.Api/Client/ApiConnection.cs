@@ -26,6 +26,10 @@ public static class ApiConnection
         return configuration;
     }
 
-    /// <summary>A client for the configuration; dispose it with its owner.</summary>
-    public static ApiClient Connect(KubernetesClientConfiguration configuration) => new(new Kubernetes(configuration));
+    /// <summary>
+    /// A client for the configuration; dispose it with its owner. <paramref name="handlers"/> stand between it and the
+    /// network, as in KubernetesClient's own constructor.
+    /// </summary>
+    public static ApiClient Connect(KubernetesClientConfiguration configuration, params DelegatingHandler[] handlers) =>
+        new(new Kubernetes(configuration, [new AbandonedWatchHandler(), .. handlers]));
 }

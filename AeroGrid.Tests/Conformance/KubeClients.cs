@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AeroGrid.Api.Client;
 using AeroGrid.Tests.Infrastructure;
 using k8s;
 using k8s.Autorest;
@@ -10,6 +11,8 @@ namespace AeroGrid.Tests.Conformance;
 /// <summary>
 /// The official KubernetesClient pointed at a test control plane: the only way the conformance suite talks to it
 /// (besides kubectl), with JSON bodies and the generic CustomObjects API, never our own client or types.
+/// Only <see cref="AbandonedWatchHandler"/> stands in its pipeline, as in every AeroGrid component: without it a
+/// request sent after a given-up watch can go unanswered, a fault of the client and not of the server under test.
 /// </summary>
 internal static class KubeClients
 {
@@ -17,11 +20,12 @@ internal static class KubeClients
     public const string Version = "v1alpha1";
     public const string ApiVersion = $"{Group}/{Version}";
 
-    public static async Task<Kubernetes> ForTenantAsync(ControlPlaneFixture server, string tenant) =>
-        new(new KubernetesClientConfiguration { Host = server.Url.ToString(), AccessToken = await server.TokenAsync(tenant) });
+    public static async Task<Kubernetes> ForTenantAsync(ControlPlaneFixture server, string tenant) => Connect(server, await server.TokenAsync(tenant));
 
-    public static async Task<Kubernetes> ForAdminAsync(ControlPlaneFixture server) =>
-        new(new KubernetesClientConfiguration { Host = server.Url.ToString(), AccessToken = await server.AdminTokenAsync() });
+    public static async Task<Kubernetes> ForAdminAsync(ControlPlaneFixture server) => Connect(server, await server.AdminTokenAsync());
+
+    private static Kubernetes Connect(ControlPlaneFixture server, string token) =>
+        new(new KubernetesClientConfiguration { Host = server.Url.ToString(), AccessToken = token }, new AbandonedWatchHandler());
 
     /// <summary>The objects of one resource in one namespace, through <see cref="ICustomObjectsOperations"/>.</summary>
     public static CustomResource Resource(this IKubernetes client, string @namespace, string plural = "apps") => new(client, @namespace, plural);

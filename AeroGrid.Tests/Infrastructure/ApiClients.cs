@@ -16,6 +16,6 @@ internal static class ApiClients
     {
         var configuration = new KubernetesClientConfiguration { Host = server.Url.ToString(), AccessToken = await server.AdminTokenAsync() };
         configure?.Invoke(configuration);
-        return new ApiClient(network is null ? new Kubernetes(configuration) : new Kubernetes(configuration, network));
+        return network is null ? ApiConnection.Connect(configuration) : ApiConnection.Connect(configuration, network);
     }
 }
