@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 
@@ -42,7 +43,37 @@ internal sealed class DashboardTelemetry(PlatformFixture platform) : IDisposable
             }
             tries.Add($"{traceId}: [{string.Join(", ", trace.Select(span => span.Service).Distinct())}]");
         }
-        throw new Xunit.Sdk.XunitException($"no trace held spans of all of [{string.Join(", ", services)}]; each held those of {string.Join("; ", tries)}");
+        throw new Xunit.Sdk.XunitException(
+            $"no trace held spans of all of [{string.Join(", ", services)}]; each held those of {string.Join("; ", tries)}; " +
+            $"the dashboard's newest spans: {await NewestSpansAsync(services)}");
+    }
+
+    /// <summary>
+    /// How many of each service's spans the dashboard holds and when the newest began: tells a service that stopped
+    /// exporting altogether from one whose spans of a trace were dropped.
+    /// </summary>
+    private async Task<string> NewestSpansAsync(IEnumerable<string> services)
+    {
+        var seen = new List<string>();
+        foreach (var service in services)
+        {
+            List<JsonObject> spans;
+            try
+            {
+                spans = await SpansAsync($"resource={Uri.EscapeDataString(service)}");
+            }
+            catch (HttpRequestException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
+            {
+                seen.Add($"{service}: no such resource");
+                continue;
+            }
+            var newest = spans.Select(span => span["startTimeUnixNano"]?.ToString()).Max(StringComparer.Ordinal);
+            var began = newest is { Length: > 6 } nanos
+                ? $"{DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(nanos[..^6], CultureInfo.InvariantCulture)):HH:mm:ss.fff}"
+                : "never";
+            seen.Add($"{service} {spans.Count} (newest began {began})");
+        }
+        return $"{string.Join(", ", seen)}, at {DateTimeOffset.UtcNow:HH:mm:ss.fff}";
     }
 
     /// <summary>The spans of one trace, each with the <c>service.name</c> of the resource that sent it.</summary>
