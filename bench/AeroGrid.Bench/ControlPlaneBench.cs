@@ -16,30 +16,38 @@ namespace AeroGrid.Bench;
 /// twice, each time on a fresh control plane: through bare HttpClient requests (the reference, what the hand-written
 /// client sent) and through KubernetesClient, as every component now talks to the API.
 /// </summary>
+/// <remarks>
+/// Each control plane runs the scenario <c>--rounds</c> times, each round in a tenant of its own. The first round
+/// measures a fresh process, still compiling its hot paths (the JIT's tiers take about ten seconds of load to settle);
+/// the later ones measure the server as it runs for days.
+/// </remarks>
 internal static class ControlPlaneBench
 {
-    private const string Namespace = "bench";
-
     public static async Task<int> RunAsync(string[] args)
     {
         var apps = BenchArgs.Int(args, "apps", 1000);
         var writers = BenchArgs.Int(args, "writers", 8);
         var updates = BenchArgs.Int(args, "updates", 2000);
         var watchEvents = BenchArgs.Int(args, "watch-events", 500);
-        Console.WriteLine($"control plane bench: {apps} apps, {writers} concurrent writers, {updates} updates, {watchEvents} watch events");
+        var rounds = BenchArgs.Int(args, "rounds", 3);
+        Console.WriteLine($"control plane bench: {apps} apps, {writers} concurrent writers, {updates} updates, {watchEvents} watch events, {rounds} rounds per control plane");
+        var tenants = Enumerable.Range(1, rounds).Select(round => $"bench-{round}").ToArray();
         foreach (var client in new[] { "HttpClient", "KubernetesClient" })
         {
             var url = new Uri($"http://127.0.0.1:{PlatformProcess.FreePort()}");
             var data = Directory.CreateTempSubdirectory("aerogrid-bench-").FullName;
-            await using (var server = await PlatformProcess.StartControlPlaneAsync(url, data))
+            await using (var server = await PlatformProcess.StartControlPlaneAsync(url, data, tenants))
             {
                 using var http = new HttpClient { BaseAddress = url };
                 var token = await DevIssuer.AdminTokenAsync(http);
                 http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
                 using var kubernetes = ApiConnection.Connect(new KubernetesClientConfiguration { Host = url.ToString(), AccessToken = token });
-                IBenchApi api = client == "HttpClient" ? new RawApi(http) : new TypedApi(kubernetes);
-                Console.WriteLine($"-- through {client}");
-                await RunScenarioAsync(api, server.Id, apps, writers, updates, watchEvents);
+                foreach (var tenant in tenants)
+                {
+                    IBenchApi api = client == "HttpClient" ? new RawApi(http, tenant) : new TypedApi(kubernetes, tenant);
+                    Console.WriteLine($"-- through {client}, {(tenant == tenants[0] ? "fresh process" : "warm process")} (tenant {tenant})");
+                    await RunScenarioAsync(api, server.Id, apps, writers, updates, watchEvents);
+                }
                 Console.WriteLine($"database size: {new FileInfo(Path.Combine(data, "aerogrid.db")).Length / 1024} KiB (+ WAL {new FileInfo(Path.Combine(data, "aerogrid.db-wal")).Length / 1024} KiB)");
             }
             Directory.Delete(data, recursive: true);
@@ -127,11 +135,11 @@ internal static class ControlPlaneBench
         IAsyncEnumerable<string?> WatchLabels(string resourceVersion);
     }
 
-    private sealed class RawApi(HttpClient http) : IBenchApi
+    private sealed class RawApi(HttpClient http, string @namespace) : IBenchApi
     {
-        private const string Collection = "/apis/aerogrid.io/v1alpha1/namespaces/" + Namespace + "/apps";
+        private readonly string _collection = $"/apis/aerogrid.io/v1alpha1/namespaces/{@namespace}/apps";
 
-        public Task CreateAsync(string name) => SendAsync(HttpMethod.Post, Collection, new JsonObject
+        public Task CreateAsync(string name) => SendAsync(HttpMethod.Post, _collection, new JsonObject
         {
             ["apiVersion"] = AeroGridApi.GroupVersion,
             ["kind"] = App.KindName,
@@ -145,17 +153,17 @@ internal static class ControlPlaneBench
         }, "application/json");
 
         public Task PatchAsync(string name, JsonObject mergePatch) =>
-            SendAsync(HttpMethod.Patch, $"{Collection}/{name}", mergePatch, "application/merge-patch+json");
+            SendAsync(HttpMethod.Patch, $"{_collection}/{name}", mergePatch, "application/merge-patch+json");
 
         public async Task<(int Count, string ResourceVersion)> ListAsync()
         {
-            var listed = await http.GetFromJsonAsync<JsonObject>(Collection);
+            var listed = await http.GetFromJsonAsync<JsonObject>(_collection);
             return (listed!["items"]!.AsArray().Count, listed["metadata"]!["resourceVersion"]!.GetValue<string>());
         }
 
         public async IAsyncEnumerable<string?> WatchLabels(string resourceVersion)
         {
-            using var response = await http.GetAsync($"{Collection}?watch=true&resourceVersion={resourceVersion}", HttpCompletionOption.ResponseHeadersRead);
+            using var response = await http.GetAsync($"{_collection}?watch=true&resourceVersion={resourceVersion}", HttpCompletionOption.ResponseHeadersRead);
             using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
             while (await reader.ReadLineAsync() is { } line)
             {
@@ -175,26 +183,26 @@ internal static class ControlPlaneBench
         }
     }
 
-    private sealed class TypedApi(ApiClient api) : IBenchApi
+    private sealed class TypedApi(ApiClient api, string @namespace) : IBenchApi
     {
         public Task CreateAsync(string name) => api.Apps.CreateAsync(new App
         {
-            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = Namespace, Labels = new Dictionary<string, string> { ["bench"] = "yes" } },
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = @namespace, Labels = new Dictionary<string, string> { ["bench"] = "yes" } },
             Spec = new AppSpec { Files = [new() { Path = "app.py", Content = AppPy }, new() { Path = "requirements.txt", Content = "" }] },
         });
 
         public Task PatchAsync(string name, JsonObject mergePatch) =>
-            api.Apps.PatchAsync(Namespace, name, mergePatch, V1Patch.PatchType.MergePatch);
+            api.Apps.PatchAsync(@namespace, name, mergePatch, V1Patch.PatchType.MergePatch);
 
         public async Task<(int Count, string ResourceVersion)> ListAsync()
         {
-            var listed = await api.Apps.ListAsync(Namespace);
+            var listed = await api.Apps.ListAsync(@namespace);
             return (listed.Items.Count, listed.Metadata.ResourceVersion);
         }
 
         public async IAsyncEnumerable<string?> WatchLabels(string resourceVersion)
         {
-            await foreach (var (_, app) in api.Apps.WatchAsync(Namespace, resourceVersion))
+            await foreach (var (_, app) in api.Apps.WatchAsync(@namespace, resourceVersion))
             {
                 yield return app.GetLabel("watch");
             }

@@ -67,12 +67,15 @@ internal sealed class PlatformProcess : IAsyncDisposable
     }
 
     /// <summary>The control plane with the dev issuer on <paramref name="url"/>, its data in <paramref name="dataDirectory"/>, tenant <c>bench</c>.</summary>
-    public static Task<PlatformProcess> StartControlPlaneAsync(Uri url, string dataDirectory) =>
+    public static Task<PlatformProcess> StartControlPlaneAsync(Uri url, string dataDirectory, params string[] tenants) =>
         StartAsync("AeroGrid.ControlPlane", new Uri(url, "/readyz"),
+        [
             "--urls", url.ToString(), "--Auth:Authority", new Uri(url, "/dev-issuer/").ToString(), "--DevIssuer:Enabled", "true",
-            "--ControlPlane:DataDirectory", dataDirectory, "--ControlPlane:Tenants:0", "bench",
+            "--ControlPlane:DataDirectory", dataDirectory,
             // No HTTPS port for kubectl: the benchmarks do not need it, and a fixed one may be taken.
-            "--ControlPlane:HttpsPort", "0");
+            "--ControlPlane:HttpsPort", "0",
+            .. (tenants.Length == 0 ? ["bench"] : tenants).SelectMany((tenant, i) => new[] { $"--ControlPlane:Tenants:{i}", tenant }),
+        ]);
 
     /// <summary>The gateway on <paramref name="url"/>, routing the Apps of the control plane on <paramref name="controlPlane"/> and checking its dev issuer's tokens.</summary>
     public static Task<PlatformProcess> StartGatewayAsync(Uri url, Uri controlPlane) =>
