@@ -8,7 +8,8 @@ namespace AeroGrid.Bench;
 /// <summary>
 /// What the gateway costs: requests/s and p50/p99 latency straight from a stand-in app, through nginx, and through the
 /// gateway (JWT validation, tenant check, header rules, YARP), all loaded by wrk in one run: a small, a 1 KB and a
-/// 100 KB response, and 1 KB over many connections; the gateway's share of nginx and the p99 it adds.
+/// 100 KB response, and 1 KB over many connections; the gateway's share of nginx and the p99 it adds. For the two proxies
+/// also their own CPU per request, which moves less than requests/s when other work shares the two cores.
 /// </summary>
 internal static class GatewayBench
 {
@@ -52,27 +53,32 @@ internal static class GatewayBench
         ];
         Console.WriteLine($"gateway bench: wrk -t{threads}, {rounds} rounds of {duration.TotalSeconds} s per target and case after a "
             + $"{warmup.TotalSeconds} s warm-up; all on this machine's {Environment.ProcessorCount} cores (load average {PlatformProcess.LoadAverage()} at the start)");
-        Console.WriteLine($"{"case",-26} {"target",-18} {"requests/s",12} {"of nginx",9} {"p50 ms",8} {"p99 ms",8}   (medians of {rounds} rounds)");
+        Console.WriteLine($"{"case",-26} {"target",-18} {"requests/s",12} {"of nginx",9} {"p50 ms",8} {"p99 ms",8} {"CPU us/req",11}   (medians of {rounds} rounds)");
         foreach (var (name, path, caseConnections) in cases)
         {
             var wrk = new Wrk(wrkBinary, threads, caseConnections);
-            (string Name, string Url)[] targets =
+            // The stand-in app runs in this process, so only the proxies' CPU is their own.
+            (string Name, string Url, Func<double>? Cpu)[] targets =
             [
-                ("upstream, direct", $"{upstream.Address}/{path}"),
-                ("nginx", $"http://127.0.0.1:{nginxPort}/{path}"),
-                ("gateway", new Uri(throughGateway, path).ToString()),
+                ("upstream, direct", $"{upstream.Address}/{path}", null),
+                ("nginx", $"http://127.0.0.1:{nginxPort}/{path}", nginx.CpuSeconds),
+                ("gateway", new Uri(throughGateway, path).ToString(), () => PlatformProcess.CpuSeconds(gateway.Id)),
             ];
-            foreach (var (_, url) in targets)
+            foreach (var (_, url, _) in targets)
             {
                 await wrk.RunAsync(url, warmup, headers);
             }
             // Round by round, so a burst of other work on the machine hits every target alike; the median drops such rounds.
             var runs = targets.Select(_ => new List<LoadResult>()).ToArray();
+            var cpuPerRequest = targets.Select(_ => new List<double>()).ToArray();
             for (var round = 0; round < rounds; round++)
             {
                 for (var i = 0; i < targets.Length; i++)
                 {
-                    runs[i].Add(await wrk.RunAsync(targets[i].Url, duration, headers));
+                    var cpuBefore = targets[i].Cpu?.Invoke() ?? 0;
+                    var run = await wrk.RunAsync(targets[i].Url, duration, headers);
+                    runs[i].Add(run);
+                    cpuPerRequest[i].Add(((targets[i].Cpu?.Invoke() ?? 0) - cpuBefore) * 1e6 / (run.RequestsPerSecond * duration.TotalSeconds));
                 }
             }
             var nginxPerSecond = Median(runs[1].Select(r => r.RequestsPerSecond));
@@ -80,7 +86,8 @@ internal static class GatewayBench
             {
                 var perSecond = Median(runs[i].Select(r => r.RequestsPerSecond));
                 Console.WriteLine($"{name,-26} {targets[i].Name,-18} {perSecond,12:N0} {perSecond / nginxPerSecond,9:F2} "
-                    + $"{Median(runs[i].Select(r => r.P50Milliseconds)),8:F2} {Median(runs[i].Select(r => r.P99Milliseconds)),8:F2}");
+                    + $"{Median(runs[i].Select(r => r.P50Milliseconds)),8:F2} {Median(runs[i].Select(r => r.P99Milliseconds)),8:F2} "
+                    + (targets[i].Cpu is null ? $"{"-",11}" : $"{Median(cpuPerRequest[i]),11:F0}"));
             }
             var addedP99 = Median(runs[2].Select(r => r.P99Milliseconds)) - Median(runs[1].Select(r => r.P99Milliseconds));
             Console.WriteLine($"{name,-26} gateway: {Median(runs[2].Select(r => r.RequestsPerSecond)) / nginxPerSecond:F2} of nginx "

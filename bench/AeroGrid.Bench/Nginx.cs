@@ -59,6 +59,10 @@ internal sealed class Nginx : IAsyncDisposable
         return nginx;
     }
 
+    /// <summary>CPU seconds used so far by the master and its workers (the workers do the proxying).</summary>
+    public double CpuSeconds() =>
+        PlatformProcess.CpuSeconds(_process.Id) + PlatformProcess.ChildrenOf(_process.Id).Sum(PlatformProcess.CpuSeconds);
+
     public async ValueTask DisposeAsync()
     {
         // The whole tree: the workers are the master's children, and none may outlive the benchmark.

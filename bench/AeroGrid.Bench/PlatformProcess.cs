@@ -93,6 +93,12 @@ internal sealed class PlatformProcess : IAsyncDisposable
         return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
     }
 
+    /// <summary>The pids of the process's children, from /proc.</summary>
+    public static IEnumerable<int> ChildrenOf(int pid) =>
+        Directory.GetDirectories($"/proc/{pid}/task")
+            .SelectMany(thread => File.ReadAllText(Path.Combine(thread, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Select(child => int.Parse(child, CultureInfo.InvariantCulture));
+
     /// <summary>The 1-minute load average: this machine may be shared, and the numbers mean little when it is busy.</summary>
     public static string LoadAverage() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
 
