@@ -11,7 +11,7 @@ internal static class StartBench
     public static async Task<int> RunAsync(string[] args)
     {
         var rounds = BenchArgs.Int(args, "rounds", 5);
-        Console.WriteLine($"start bench: {rounds} rounds, bare Aspire AppHost and AeroGrid AppHost alternating (dotnet run --no-build, Release)");
+        Console.WriteLine($"start bench: {rounds} rounds, bare Aspire AppHost and AeroGrid AppHost alternating (dotnet run --no-build, Release); load average {PlatformProcess.LoadAverage()}");
         var (bare, aerogrid) = (new Latencies(), new Latencies());
         for (var round = 0; round < rounds; round++)
         {
@@ -30,7 +30,7 @@ internal static class StartBench
         }
         Console.WriteLine($"bare AppHost, 4 empty projects healthy:  {Seconds(bare)}");
         Console.WriteLine($"AeroGrid AppHost, 4 services healthy:     {Seconds(aerogrid)}");
-        Console.WriteLine($"ratio of medians: {aerogrid.Percentile(50) / bare.Percentile(50):F2}x");
+        Console.WriteLine($"ratio of medians: {aerogrid.Percentile(50) / bare.Percentile(50):F2}x (goal <= 1.25x); load average {PlatformProcess.LoadAverage()}");
         return 0;
     }
 
