@@ -11,6 +11,7 @@ var settings = PlatformSettings.From(builder.Configuration, Environment.CurrentD
 var api = LoopbackEndpoints.Url(settings.ApiPort);
 var issuer = $"{api}/dev-issuer/";
 var tokenEndpoint = $"{issuer}oauth/token";
+var metricExportInterval = TimeSpan.FromSeconds(5);
 
 // The control plane first: everything else reads and writes through its API and gets tokens from its issuer.
 var controlPlane = builder.AddProject<Projects.AeroGrid_ControlPlane>(PlatformResourceMirror.ControlPlane)
@@ -22,6 +23,7 @@ var controlPlane = builder.AddProject<Projects.AeroGrid_ControlPlane>(PlatformRe
     .WithEnvironment("ControlPlane__DataDirectory", Path.Combine(settings.DataDirectory, "control-plane"))
     .WithEnvironment("ControlPlane__LogsUrl", LoopbackEndpoints.Url(settings.OperatorPort))
     .WithTenants(settings.TenantList)
+    .WithMetricExportInterval(metricExportInterval)
     .WithHttpHealthCheck("/readyz");
 
 // The operator turns Apps into Python environments and processes on this machine.
@@ -35,6 +37,7 @@ var @operator = builder.AddProject<Projects.AeroGrid_Operator>("operator")
     .WithEnvironment("Operator__Local__SdkPath", Repository.PythonSdk)
     .WithPackageIndex(settings)
     .WithAppTelemetry()
+    .WithMetricExportInterval(metricExportInterval)
     .WithHttpHealthCheck("/health");
 
 // The gateway stands in for the Istio ingress: /apps/{tenant}/{app}/ to the serving revision, with the token checked.
@@ -44,6 +47,7 @@ var gateway = builder.AddProject<Projects.AeroGrid_Gateway>("gateway")
     .WithEnvironment("Auth__Authority", issuer)
     .WithEnvironment("Gateway__ApiServer", api)
     .WithEnvironment("Gateway__TokenEndpoint", tokenEndpoint)
+    .WithMetricExportInterval(metricExportInterval)
     .WithHttpHealthCheck("/health");
 
 // The Portal: sign in, edit, save, watch it run. It needs the API to start; the gateway only once someone calls an app.
@@ -54,6 +58,7 @@ var portal = builder.AddProject<Projects.AeroGrid_Portal>("portal")
     .WithEnvironment("Auth__Authority", issuer)
     .WithEnvironment("Portal__ApiServer", api)
     .WithEnvironment("Portal__Gateway", LoopbackEndpoints.Url(settings.GatewayPort))
+    .WithMetricExportInterval(metricExportInterval)
     .WithHttpHealthCheck("/health");
 
 // A service that crashes is started again, with backoff.

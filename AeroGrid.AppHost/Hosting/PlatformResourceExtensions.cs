@@ -1,3 +1,4 @@
+using System.Globalization;
 using AeroGrid.AppHost.Dashboard;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -54,6 +55,17 @@ internal static class PlatformResourceExtensions
                 context.EnvironmentVariables["Operator__AppTelemetry__Headers"] = headers;
             }
         });
+
+    /// <summary>How often the service sends its metrics to the dashboard: Aspire sets every second for development.</summary>
+    /// <remarks>
+    /// Each export serializes every instrument's points and sends them over gRPC. At one second, the four services'
+    /// exports (the first of each compiling the exporter's whole path) fall in the seconds they start in, on the same
+    /// two cores: in a profile of the control plane's first 14 s under the AppHost they were 11 % of its CPU. Charts
+    /// that move every few seconds read the same; OpenTelemetry's own default is a minute. Traces and logs keep
+    /// Aspire's one-second batches.
+    /// </remarks>
+    public static IResourceBuilder<ProjectResource> WithMetricExportInterval(this IResourceBuilder<ProjectResource> builder, TimeSpan interval) =>
+        builder.WithEnvironment("OTEL_METRIC_EXPORT_INTERVAL", ((long)interval.TotalMilliseconds).ToString(CultureInfo.InvariantCulture));
 
     /// <summary>Restarts the given services when they crash (see <see cref="CrashRestarter"/>).</summary>
     public static void RestartOnCrash(this IDistributedApplicationBuilder builder, params IResourceBuilder<IResource>[] services)
