@@ -28,10 +28,18 @@ internal sealed class PlatformProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<PlatformProcess> StartAsync(string project, Uri health, params string[] args)
+    public static Task<PlatformProcess> StartAsync(string project, Uri health, params string[] args) =>
+        StartBinaryAsync(Path.Combine(RepositoryRoot, project), project, health, args);
+
+    /// <summary>YARP alone (<c>bench/Reference/BareProxy</c>) on <paramref name="url"/>, forwarding <c>/apps/bench/hello/**</c> to <paramref name="upstream"/>.</summary>
+    public static Task<PlatformProcess> StartBareProxyAsync(Uri url, string upstream) =>
+        StartBinaryAsync(Path.Combine(RepositoryRoot, "bench", "Reference", "BareProxy"), "BareProxy", new Uri(url, "/health"),
+            ["--urls", url.ToString(), "--Upstream", upstream]);
+
+    private static async Task<PlatformProcess> StartBinaryAsync(string projectDirectory, string project, Uri health, string[] args)
     {
         var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-        var binary = Path.Combine(RepositoryRoot, project, "bin", configuration, "net10.0", project + ".dll");
+        var binary = Path.Combine(projectDirectory, "bin", configuration, "net10.0", project + ".dll");
         var info = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.GetDirectoryName(binary)!, RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add(binary);
         foreach (var arg in args)
