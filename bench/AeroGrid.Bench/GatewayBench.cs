@@ -37,14 +37,16 @@ internal static class GatewayBench
         var adminToken = await DevIssuer.AdminTokenAsync(http);
         var gatewayUrl = new Uri($"http://127.0.0.1:{PlatformProcess.FreePort()}");
         await using var gateway = await PlatformProcess.StartGatewayAsync(gatewayUrl, controlPlaneUrl);
+        // YARP alone gets the same path as the gateway, so both strip the same prefix.
+        var appPrefix = $"/apps/{Tenant}/{AppName}";
         var bareProxyUrl = new Uri($"http://127.0.0.1:{PlatformProcess.FreePort()}");
-        await using var bareProxy = await PlatformProcess.StartBareProxyAsync(bareProxyUrl, upstream.Address);
+        await using var bareProxy = await PlatformProcess.StartBareProxyAsync(bareProxyUrl, appPrefix, upstream.Address);
         var nginxPort = PlatformProcess.FreePort();
         await using var nginx = await Nginx.StartAsync(nginxBinary, nginxPort, upstream.Address);
 
         // Every target gets the same request, token included, so they read the same bytes; only the gateway checks it.
         var headers = new Dictionary<string, string> { ["Authorization"] = $"Bearer {await DevIssuer.TokenAsync(http, Tenant, "apps:invoke")}" };
-        var throughGateway = new Uri(gatewayUrl, $"/apps/{Tenant}/{AppName}/");
+        var throughGateway = new Uri(gatewayUrl, appPrefix + "/");
         using var api = ApiConnection.Connect(new KubernetesClientConfiguration { Host = controlPlaneUrl.ToString(), AccessToken = adminToken });
         await DeployAsync(api, AppName, upstream.Address, throughGateway, headers);
 
@@ -66,7 +68,7 @@ internal static class GatewayBench
             [
                 ("upstream, direct", $"{upstream.Address}/{path}", null),
                 ("nginx", $"http://127.0.0.1:{nginxPort}/{path}", nginx.CpuSeconds),
-                ("YARP alone", new Uri(bareProxyUrl, $"/apps/{Tenant}/{AppName}/{path}").ToString(), () => PlatformProcess.CpuSeconds(bareProxy.Id)),
+                ("YARP alone", new Uri(bareProxyUrl, $"{appPrefix}/{path}").ToString(), () => PlatformProcess.CpuSeconds(bareProxy.Id)),
                 ("gateway", new Uri(throughGateway, path).ToString(), () => PlatformProcess.CpuSeconds(gateway.Id)),
             ];
             foreach (var (_, url, _) in targets)

@@ -31,10 +31,10 @@ internal sealed class PlatformProcess : IAsyncDisposable
     public static Task<PlatformProcess> StartAsync(string project, Uri health, params string[] args) =>
         StartBinaryAsync(Path.Combine(RepositoryRoot, project), project, health, args);
 
-    /// <summary>YARP alone (<c>bench/Reference/BareProxy</c>) on <paramref name="url"/>, forwarding <c>/apps/bench/hello/**</c> to <paramref name="upstream"/>.</summary>
-    public static Task<PlatformProcess> StartBareProxyAsync(Uri url, string upstream) =>
+    /// <summary>YARP alone (<c>bench/Reference/BareProxy</c>) on <paramref name="url"/>, forwarding <c><paramref name="prefix"/>/**</c> to <paramref name="upstream"/>.</summary>
+    public static Task<PlatformProcess> StartBareProxyAsync(Uri url, string prefix, string upstream) =>
         StartBinaryAsync(Path.Combine(RepositoryRoot, "bench", "Reference", "BareProxy"), "BareProxy", new Uri(url, "/health"),
-            ["--urls", url.ToString(), "--Upstream", upstream]);
+            ["--urls", url.ToString(), "--Prefix", prefix, "--Upstream", upstream]);
 
     private static async Task<PlatformProcess> StartBinaryAsync(string projectDirectory, string project, Uri health, string[] args)
     {
