@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using AeroGrid.Api.Meta;
 using k8s;
@@ -106,6 +107,7 @@ public sealed class Informer<T>
     private async Task ListAndWatchAsync(CancellationToken cancellationToken)
     {
         var backoff = new Backoff(_options.InitialBackoff, _options.MaxBackoff);
+        var started = Stopwatch.StartNew();
         while (!cancellationToken.IsCancellationRequested)
         {
             try
@@ -130,8 +132,19 @@ public sealed class Informer<T>
             // Whatever broke (server down, connection cut, a bad response), the cache must outlive it: retry.
             catch (Exception e)
             {
-                var delay = backoff.Next();
-                InformerLog.WatchFailed(_logger, _resource, delay, e);
+                TimeSpan delay;
+                if (!HasSynced && started.Elapsed < _options.StartupGrace && CouldNotConnect(e))
+                {
+                    // Started with its API server, as an AppHost starts them: not a failure yet, and the server is
+                    // noticed within one short wait of its first answer.
+                    delay = _options.InitialBackoff;
+                    InformerLog.WaitingForServer(_logger, _resource, delay);
+                }
+                else
+                {
+                    delay = backoff.Next();
+                    InformerLog.WatchFailed(_logger, _resource, delay, e);
+                }
                 try
                 {
                     await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
@@ -143,6 +156,9 @@ public sealed class Informer<T>
             }
         }
     }
+
+    private static bool CouldNotConnect(Exception e) =>
+        e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } || (e.InnerException is { } inner && CouldNotConnect(inner));
 
     private async Task ListAsync(CancellationToken cancellationToken)
     {

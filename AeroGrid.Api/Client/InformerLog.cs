@@ -14,6 +14,9 @@ internal static partial class InformerLog
     [LoggerMessage(1102, LogLevel.Warning, "Watch of {Resource} failed; retrying in {Delay}")]
     public static partial void WatchFailed(ILogger logger, string resource, TimeSpan delay, Exception exception);
 
+    [LoggerMessage(1106, LogLevel.Debug, "The API server for {Resource} does not accept connections yet; trying again in {Delay}")]
+    public static partial void WaitingForServer(ILogger logger, string resource, TimeSpan delay);
+
     [LoggerMessage(1103, LogLevel.Debug, "Watch of {Resource} ended at resourceVersion {ResourceVersion}; watching again")]
     public static partial void WatchEnded(ILogger logger, string resource, string resourceVersion);
 

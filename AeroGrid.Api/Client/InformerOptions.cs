@@ -20,6 +20,13 @@ public sealed record InformerOptions
 
     public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long after the informer starts an API server that refuses connections counts as still starting: until its
+    /// first list, or until this passes, the informer tries every <see cref="InitialBackoff"/> and logs at Debug, not
+    /// as a failure.
+    /// </summary>
+    public TimeSpan StartupGrace { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How long the server keeps one watch open (<c>timeoutSeconds</c>); then the informer watches again.</summary>
     public TimeSpan WatchTimeout { get; init; } = TimeSpan.FromMinutes(5);
 

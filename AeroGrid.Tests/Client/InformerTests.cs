@@ -3,6 +3,7 @@ using AeroGrid.Api.Client;
 using AeroGrid.Api.Resources;
 using AeroGrid.Tests.Infrastructure;
 using k8s.Models;
+using Microsoft.Extensions.Logging;
 
 namespace AeroGrid.Tests.Client;
 
@@ -17,6 +18,7 @@ public sealed class InformerTests(ShortHistoryControlPlane server) : IClassFixtu
     private const int WatchFailedEvent = 1102;
     private const int WatchEndedEvent = 1103;
     private const int WatchSilentEvent = 1105;
+    private const int WaitingForServerEvent = 1106;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -107,6 +109,53 @@ public sealed class InformerTests(ShortHistoryControlPlane server) : IClassFixtu
         await events.WaitUntilAsync(all => all.Any(e => e is { Type: InformerEventType.Added, Object.Metadata.Name: "after" }));
         Assert.Contains(WatchFailedEvent, log.EventIds);
         Assert.Equal(["after", "before"], informer.List().Select(a => a.Metadata.Name).Order());
+    }
+
+    [Fact]
+    public async Task Started_before_its_server_it_waits_without_a_warning_and_syncs_once_the_server_answers()
+    {
+        var api = await server.ControlPlane.AdminApiAsync();
+        var tenant = await api.NewTenantAsync("early");
+        await api.Apps.CreateAsync(TestApps.New(tenant, "waiting"), Ct);
+        await server.ControlPlane.Process.KillAsync();
+        var log = new RecordingLogger();
+
+        var starting = RunningInformer.StartAsync(api.Apps, new InformerOptions { Namespace = tenant }, log);
+        await Task.Delay(TimeSpan.FromSeconds(1), Ct);
+        Assert.Contains(WaitingForServerEvent, log.EventIds);
+        await server.ControlPlane.StartAsync();
+        await using var running = await starting;
+
+        Assert.Equal(["waiting"], running.Informer.List().Select(a => a.Metadata.Name));
+        Assert.Empty(log.EventIdsAtOrAbove(LogLevel.Warning));
+    }
+
+    [Fact]
+    public async Task A_server_that_stays_unreachable_past_the_startup_grace_is_reported_as_a_failure()
+    {
+        var api = await server.ControlPlane.AdminApiAsync();
+        await server.ControlPlane.Process.KillAsync();
+        var log = new RecordingLogger();
+        var informer = new Informer<App>(api.Apps, new InformerOptions { StartupGrace = TimeSpan.FromMilliseconds(300), InitialBackoff = TimeSpan.FromMilliseconds(50) }, log);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var run = informer.RunAsync(stop.Token);
+        try
+        {
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+            while (!log.EventIdsAtOrAbove(LogLevel.Warning).Contains(WatchFailedEvent) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50, Ct);
+            }
+            Assert.Contains(WaitingForServerEvent, log.EventIds);
+            Assert.Contains(WatchFailedEvent, log.EventIdsAtOrAbove(LogLevel.Warning));
+            Assert.False(informer.HasSynced);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await run;
+            await server.ControlPlane.StartAsync();
+        }
     }
 
     [Fact]
